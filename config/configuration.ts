@@ -1,0 +1,44 @@
+import { registerAs } from '@nestjs/config';
+import { existsSync } from 'node:fs';
+import { readAppConfig, type AppConfig } from './app.config.js';
+import { readAuthConfig, type AuthConfig } from './auth.config.js';
+import { readDatabaseConfig, type DatabaseConfig } from './database.config.js';
+import { EnvReader, type Env } from './env-reader.js';
+
+export interface Configuration {
+  app: AppConfig;
+  database: DatabaseConfig;
+  auth: AuthConfig;
+}
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** The process environment, with `.env` from the working directory merged underneath it. */
+export function processEnv(): Env {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return process.env;
+}
+
+/** Reads and validates every area at once; throws one error listing every problem. */
+export function loadConfiguration(env: Env = processEnv()): Configuration {
+  const reader = new EnvReader(env);
+  const app = readAppConfig(reader);
+  const database = readDatabaseConfig(reader);
+  const auth = readAuthConfig(reader, app.nodeEnv);
+  if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
+  return { app, database, auth };
+}
+
+/** Nest `ConfigModule` loaders, one namespace per area, read with `getOrThrow('auth', { infer: true })`. */
+export function configLoaders(config: Configuration) {
+  return [
+    registerAs('app', () => config.app),
+    registerAs('database', () => config.database),
+    registerAs('auth', () => config.auth),
+  ];
+}

@@ -1,0 +1,67 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles, UserView } from '../auth/index.js';
+import { SessionsService } from '../sessions/index.js';
+import { UsersService } from '../users/index.js';
+import { AdminSetPasswordDto, ListUsersQuery, RevokedCount, SetRolesDto, UserPage } from './dto/admin.dto.js';
+
+/** User administration, for the `admin` role. Changes reach the user's sessions on their next request. */
+@ApiTags('users')
+@ApiCookieAuth()
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('users')
+export class AdminUsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ type: UserPage })
+  async list(@Query() query: ListUsersQuery): Promise<UserPage> {
+    const { items, total } = await this.users.list(query.limit, query.offset);
+    return { items: items.map((user) => UserView.of(user)), total, limit: query.limit, offset: query.offset };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: UserView })
+  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserView> {
+    return UserView.of(await this.users.getById(id));
+  }
+
+  @Patch(':id/roles')
+  @ApiOkResponse({ type: UserView })
+  async setRoles(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetRolesDto): Promise<UserView> {
+    return UserView.of(await this.users.setRoles(id, body.roles));
+  }
+
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @ApiOkResponse({ type: UserView })
+  async suspend(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserView> {
+    return UserView.of(await this.users.suspend(id));
+  }
+
+  @Post(':id/unsuspend')
+  @HttpCode(200)
+  @ApiOkResponse({ type: UserView })
+  async unsuspend(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserView> {
+    return UserView.of(await this.users.unsuspend(id));
+  }
+
+  /** Admin reset: every session of the user ends. */
+  @Post(':id/password')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async setPassword(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AdminSetPasswordDto): Promise<void> {
+    await this.users.setPassword(id, body.password, null);
+  }
+
+  @Delete(':id/sessions')
+  @ApiOkResponse({ type: RevokedCount })
+  async endSessions(@Param('id', new ParseUUIDPipe()) id: string): Promise<RevokedCount> {
+    await this.users.getById(id);
+    return { revoked: (await this.sessions.revokeAllForUser(id, 'revoked_by_admin')).length };
+  }
+}

@@ -1,0 +1,31 @@
+import type { Request } from 'express';
+
+/** What authentication proves about a request; guards and handlers read only this. */
+export interface AuthUser {
+  id: string;
+  email: string;
+  name: string | null;
+  roles: string[];
+  status: 'active' | 'suspended';
+}
+
+export type Transport = 'cookie' | 'bearer';
+
+export interface AuthContext {
+  user: AuthUser;
+  sessionId: string;
+  transport: Transport;
+}
+
+export type AuthenticatedRequest = Request & { user?: AuthContext };
+
+/** Who is signing in from where, recorded on the session row. */
+export interface ClientInfo {
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export function clientInfo(req: Request): ClientInfo {
+  const userAgent = req.headers['user-agent'];
+  return { userAgent: typeof userAgent === 'string' ? userAgent : null, ip: req.ip ?? null };
+}

@@ -1,0 +1,40 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '../common/domain-error.js';
+import { UsersService, type User } from '../users/index.js';
+import type { ClientInfo } from './auth-context.js';
+import type { AuthModuleOptions } from './auth-options.js';
+import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
+import { SessionProvider, type IssuedCredentials } from './session-provider.js';
+
+/** Sign-up and sign-in, the same for both strategies; the provider issues the credentials. */
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger('Audit');
+
+  constructor(
+    @Inject(AUTH_MODULE_OPTIONS) private readonly options: AuthModuleOptions,
+    private readonly users: UsersService,
+    private readonly provider: SessionProvider,
+  ) {}
+
+  register(input: { email: string; password: string; name?: string }): Promise<User> {
+    if (!this.options.registrationOpen) throw new DomainError('REGISTRATION_CLOSED', 'Registration is closed');
+    return this.users.create({ email: input.email, password: input.password, name: input.name ?? null });
+  }
+
+  /** Verifies credentials; the failure is the same for an unknown user, a wrong password and a suspended account. */
+  async verifyCredentials(email: string, password: string, client: ClientInfo): Promise<User> {
+    const user = await this.users.verifyCredentials(email, password);
+    if (!user) {
+      this.logger.warn({ event: 'auth.login_failed', ip: client.ip, reason: 'invalid_credentials' });
+      throw new DomainError('INVALID_CREDENTIALS', 'Invalid email or password');
+    }
+    return user;
+  }
+
+  async signIn(user: User, client: ClientInfo): Promise<IssuedCredentials> {
+    const credentials = await this.provider.signIn(user, client);
+    this.logger.log({ event: 'auth.login', userId: user.id, sessionId: credentials.sessionId, ip: client.ip, strategy: this.provider.strategy });
+    return credentials;
+  }
+}

@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Session } from '../../sessions/index.js';
+import type { User } from '../../users/index.js';
+import type { AuthUser } from '../auth-context.js';
+
+/** The public face of a user: never the password hash or the version counter. */
+export class UserView {
+  @ApiProperty() id: string;
+  @ApiProperty() email: string;
+  @ApiProperty({ nullable: true, type: String }) name: string | null;
+  @ApiProperty({ type: [String] }) roles: string[];
+  @ApiProperty({ enum: ['active', 'suspended'] }) status: 'active' | 'suspended';
+  @ApiPropertyOptional() createdAt?: string;
+
+  static of(user: User | AuthUser): UserView {
+    const view: UserView = { id: user.id, email: user.email, name: user.name, roles: user.roles, status: user.status };
+    if ('createdAt' in user) view.createdAt = user.createdAt.toISOString();
+    return view;
+  }
+}
+
+export class UserEnvelope {
+  @ApiProperty({ type: UserView }) user: UserView;
+}
+
+export class MeView extends UserEnvelope {
+  @ApiProperty() sessionId: string;
+  @ApiProperty({ enum: ['cookie', 'bearer'] }) transport: string;
+}
+
+export class TokenResponse {
+  @ApiProperty() access_token: string;
+  @ApiProperty({ example: 'Bearer' }) token_type: 'Bearer';
+  @ApiProperty({ description: 'seconds' }) expires_in: number;
+  @ApiPropertyOptional({ description: 'JWT strategy only' }) refresh_token?: string;
+}
+
+export class SessionView {
+  @ApiProperty() id: string;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() lastSeenAt: string;
+  @ApiProperty() expiresAt: string;
+  @ApiProperty({ nullable: true, type: String }) userAgent: string | null;
+  @ApiProperty({ nullable: true, type: String }) ip: string | null;
+  @ApiProperty() current: boolean;
+
+  static of(session: Session, currentId: string): SessionView {
+    return {
+      id: session.id,
+      createdAt: session.createdAt.toISOString(),
+      lastSeenAt: session.lastSeenAt.toISOString(),
+      expiresAt: (session.idleExpiresAt < session.absoluteExpiresAt ? session.idleExpiresAt : session.absoluteExpiresAt).toISOString(),
+      userAgent: session.userAgent,
+      ip: session.ip,
+      current: session.id === currentId,
+    };
+  }
+}
+
+export class SessionList {
+  @ApiProperty({ type: [SessionView] }) items: SessionView[];
+}

@@ -1,0 +1,54 @@
+import { ConsoleLogger, type INestApplication, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import type { NextFunction, Request, Response } from 'express';
+import type { Configuration } from '../config/index.js';
+import { AppModule } from './app.module.js';
+import { HttpErrorFilter } from './common/http-error.filter.js';
+import { createValidationPipe } from './common/validation.js';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export interface CreateAppOptions {
+  /** Replace the logger (tests pass `false` to silence it). */
+  logger?: false | ConsoleLogger;
+}
+
+/** Builds the whole HTTP application from a validated configuration; used by `main.ts` and the tests. */
+export async function createApp(config: Configuration, options: CreateAppOptions = {}): Promise<INestApplication> {
+  const logger =
+    options.logger ??
+    new ConsoleLogger({ json: config.app.logJson, logLevels: LEVELS.slice(0, LEVELS.indexOf(config.app.logLevel) + 1) });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.app.trustProxy);
+  app.useBodyParser('json', { limit: config.app.bodyLimit, strict: true });
+  app.use(cookieParser());
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    // Auth responses carry tokens and user data: never let a cache keep them.
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.enableShutdownHooks();
+  if (config.app.swagger) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Auth service')
+        .setDescription(`Session strategy: ${config.auth.strategy}`)
+        .addBearerAuth()
+        .addCookieAuth(config.auth.cookieSecure ? '__Host-sid' : 'sid')
+        .build(),
+    );
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  }
+  return app;
+}

@@ -1,0 +1,2 @@
+export { typeormOptions } from './typeorm-options.js';
+export { ENTITIES } from './entities.js';

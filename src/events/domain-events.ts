@@ -1,0 +1,67 @@
+/**
+ * Typed domain events. Each class names its event once, in `eventName`; emitters publish
+ * instances, listeners subscribe with `@OnDomainEvent(SomeEvent)`.
+ */
+export abstract class DomainEvent {
+  abstract readonly eventName: string;
+  readonly occurredAt = new Date();
+}
+
+export class UserRolesChangedEvent extends DomainEvent {
+  static readonly eventName = 'user.roles-changed';
+  readonly eventName = UserRolesChangedEvent.eventName;
+  constructor(
+    readonly userId: string,
+    readonly previousRoles: string[],
+    readonly roles: string[],
+    readonly version: number,
+  ) {
+    super();
+  }
+}
+
+export class UserSuspendedEvent extends DomainEvent {
+  static readonly eventName = 'user.suspended';
+  readonly eventName = UserSuspendedEvent.eventName;
+  constructor(readonly userId: string, readonly version: number) {
+    super();
+  }
+}
+
+export class UserUnsuspendedEvent extends DomainEvent {
+  static readonly eventName = 'user.unsuspended';
+  readonly eventName = UserUnsuspendedEvent.eventName;
+  constructor(readonly userId: string, readonly version: number) {
+    super();
+  }
+}
+
+export class UserPasswordChangedEvent extends DomainEvent {
+  static readonly eventName = 'user.password-changed';
+  readonly eventName = UserPasswordChangedEvent.eventName;
+  /** `keepSessionId`: the session that made the change survives; null when an admin reset it. */
+  constructor(readonly userId: string, readonly keepSessionId: string | null, readonly version: number) {
+    super();
+  }
+}
+
+export class SessionRevokedEvent extends DomainEvent {
+  static readonly eventName = 'session.revoked';
+  readonly eventName = SessionRevokedEvent.eventName;
+  constructor(readonly sessionId: string, readonly userId: string, readonly reason: string) {
+    super();
+  }
+}
+
+export class UserSessionsRevokedEvent extends DomainEvent {
+  static readonly eventName = 'session.user-sessions-revoked';
+  readonly eventName = UserSessionsRevokedEvent.eventName;
+  constructor(
+    readonly userId: string,
+    readonly sessionIds: string[],
+    readonly keptSessionId: string | null,
+    readonly reason: string,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,4 @@
+export { Session } from './session.entity.js';
+export { SessionsModule } from './sessions.module.js';
+export { SessionsService, type NewSession, type RevocationReason } from './sessions.service.js';
+export { generateSessionSecret, hashSessionSecret } from './session-secret.js';

@@ -1,0 +1,47 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { User } from '../users/index.js';
+
+/** One sign-in on one device. The secret is never stored: only its SHA-256. */
+@Entity({ name: 'sessions' })
+export class Session {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Index('IDX_sessions_user_id')
+  @Column({ name: 'user_id', type: 'varchar', length: 36 })
+  userId: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_sessions_user_id' })
+  user?: Relation<User>;
+
+  /** SHA-256 of the current secret (hex). */
+  @Index('IDX_sessions_token_hash', { unique: true })
+  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
+  tokenHash: string;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'last_seen_at', type: 'datetime', precision: 3 })
+  lastSeenAt: Date;
+
+  @Column({ name: 'idle_expires_at', type: 'datetime', precision: 3 })
+  idleExpiresAt: Date;
+
+  @Index('IDX_sessions_absolute_expires_at')
+  @Column({ name: 'absolute_expires_at', type: 'datetime', precision: 3 })
+  absoluteExpiresAt: Date;
+
+  @Column({ name: 'revoked_at', type: 'datetime', precision: 3, nullable: true })
+  revokedAt: Date | null;
+
+  @Column({ name: 'revoked_reason', type: 'varchar', length: 32, nullable: true })
+  revokedReason: string | null;
+
+  @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
+  userAgent: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  ip: string | null;
+}

@@ -1,0 +1,150 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Brackets, IsNull, Not, type Repository } from 'typeorm';
+import { DomainEventBus, SessionRevokedEvent, UserSessionsRevokedEvent } from '../events/index.js';
+import { generateSessionSecret, hashSessionSecret, isWellFormedSecret } from './session-secret.js';
+import { Session } from './session.entity.js';
+
+export interface NewSession {
+  userId: string;
+  userAgent: string | null;
+  ip: string | null;
+  idleTimeoutMs: number;
+  absoluteLifetimeMs: number;
+}
+
+export type RevocationReason =
+  | 'logout'
+  | 'logout_all'
+  | 'revoked_by_user'
+  | 'revoked_by_admin'
+  | 'suspended'
+  | 'password_changed'
+  | 'session_cap'
+  | 'refresh_reuse'
+  | 'roles_changed';
+
+@Injectable()
+export class SessionsService {
+  private readonly logger = new Logger(SessionsService.name);
+
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly bus: DomainEventBus,
+  ) {}
+
+  /** Always a new row and a new secret: a session id presented before sign-in is never adopted. */
+  async create(input: NewSession, now = new Date()): Promise<{ session: Session; secret: string }> {
+    const secret = generateSessionSecret();
+    const session = this.sessions.create({
+      id: randomUUID(),
+      userId: input.userId,
+      tokenHash: hashSessionSecret(secret),
+      createdAt: now,
+      lastSeenAt: now,
+      idleExpiresAt: new Date(Math.min(now.getTime() + input.idleTimeoutMs, now.getTime() + input.absoluteLifetimeMs)),
+      absoluteExpiresAt: new Date(now.getTime() + input.absoluteLifetimeMs),
+      revokedAt: null,
+      revokedReason: null,
+      userAgent: input.userAgent?.slice(0, 512) ?? null,
+      ip: input.ip?.slice(0, 64) ?? null,
+    });
+    await this.sessions.insert(session);
+    return { session, secret };
+  }
+
+  /**
+   * The per-request lookup: one indexed SELECT of the session joined with its user.
+   * Returns the row whatever its state; `isLive` decides.
+   */
+  async findBySecret(secret: string): Promise<Session | null> {
+    if (!isWellFormedSecret(secret)) return null;
+    return this.sessions
+      .createQueryBuilder('s')
+      .innerJoinAndSelect('s.user', 'u')
+      .where('s.tokenHash = :hash', { hash: hashSessionSecret(secret) })
+      .getOne();
+  }
+
+  isLive(session: Session, now = new Date()): boolean {
+    return session.revokedAt === null && session.idleExpiresAt > now && session.absoluteExpiresAt > now;
+  }
+
+  /** Slides the idle expiry; the caller throttles it so ordinary reads write nothing. */
+  async touch(session: Session, idleTimeoutMs: number, now = new Date()): Promise<void> {
+    const idleExpiresAt = new Date(Math.min(now.getTime() + idleTimeoutMs, session.absoluteExpiresAt.getTime()));
+    await this.sessions.update({ id: session.id, revokedAt: IsNull() }, { lastSeenAt: now, idleExpiresAt });
+    session.lastSeenAt = now;
+    session.idleExpiresAt = idleExpiresAt;
+  }
+
+  /** The user's sessions that can still authenticate, most recently used first. */
+  listLive(userId: string, now = new Date()): Promise<Session[]> {
+    return this.sessions
+      .createQueryBuilder('s')
+      .where('s.userId = :userId', { userId })
+      .andWhere('s.revokedAt IS NULL')
+      .andWhere('s.idleExpiresAt > :now AND s.absoluteExpiresAt > :now', { now })
+      .orderBy('s.lastSeenAt', 'DESC')
+      .getMany();
+  }
+
+  /** Revokes one session of this user; false when there is no such live session of theirs. */
+  async revoke(sessionId: string, userId: string, reason: RevocationReason): Promise<boolean> {
+    const result = await this.sessions.update(
+      { id: sessionId, userId, revokedAt: IsNull() },
+      { revokedAt: new Date(), revokedReason: reason },
+    );
+    if (!result.affected) return false;
+    await this.bus.publish(new SessionRevokedEvent(sessionId, userId, reason));
+    this.logger.log({ event: 'session.revoked', userId, sessionId, reason });
+    return true;
+  }
+
+  /** Revokes every live session of a user, except `keepSessionId` when given; returns the ids revoked. */
+  async revokeAllForUser(userId: string, reason: RevocationReason, keepSessionId: string | null = null): Promise<string[]> {
+    const now = new Date();
+    const where = { userId, revokedAt: IsNull(), ...(keepSessionId ? { id: Not(keepSessionId) } : {}) };
+    const ids = await this.sessions.manager.transaction(async (tx) => {
+      const rows = await tx.find(Session, { select: { id: true }, where, lock: lockFor(tx.connection.options.type) });
+      if (rows.length > 0) await tx.update(Session, where, { revokedAt: now, revokedReason: reason });
+      return rows.map((row) => row.id);
+    });
+    await this.bus.publish(new UserSessionsRevokedEvent(userId, ids, keepSessionId, reason));
+    this.logger.log({ event: 'session.revoked_all', userId, count: ids.length, keptSessionId: keepSessionId, reason });
+    return ids;
+  }
+
+  /** Deletes rows revoked or expired longer than `retentionMs` ago, `batchSize` at a time. */
+  async purge(retentionMs: number, batchSize = 500, now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - retentionMs);
+    let total = 0;
+    for (;;) {
+      const batch = await this.sessions
+        .createQueryBuilder('s')
+        .select('s.id', 'id')
+        .where(
+          new Brackets((q) =>
+            q
+              .where('s.revokedAt < :cutoff')
+              .orWhere('s.idleExpiresAt < :cutoff')
+              .orWhere('s.absoluteExpiresAt < :cutoff'),
+          ),
+          { cutoff },
+        )
+        .limit(batchSize)
+        .getRawMany<{ id: string }>();
+      if (batch.length === 0) break;
+      await this.sessions.delete(batch.map((row) => row.id));
+      total += batch.length;
+      if (batch.length < batchSize) break;
+    }
+    return total;
+  }
+}
+
+/** SQLite serializes writers already and has no row locks. */
+function lockFor(type: string) {
+  return type === 'better-sqlite3' ? undefined : ({ mode: 'pessimistic_write' } as const);
+}

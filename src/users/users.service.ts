@@ -1,0 +1,158 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { QueryFailedError, type Repository } from 'typeorm';
+import { DomainError } from '../common/domain-error.js';
+import {
+  DomainEventBus,
+  UserPasswordChangedEvent,
+  UserRolesChangedEvent,
+  UserSuspendedEvent,
+  UserUnsuspendedEvent,
+} from '../events/index.js';
+import { normalizeEmail } from './email.js';
+import { PasswordHasher } from './password-hasher.js';
+import { User } from './user.entity.js';
+
+export interface NewUser {
+  email: string;
+  password: string;
+  name?: string | null;
+  roles?: string[];
+}
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly hasher: PasswordHasher,
+    private readonly bus: DomainEventBus,
+  ) {}
+
+  async create(input: NewUser): Promise<User> {
+    const now = new Date();
+    const user = this.users.create({
+      id: randomUUID(),
+      email: normalizeEmail(input.email),
+      name: input.name ?? null,
+      passwordHash: await this.hasher.hash(input.password),
+      roles: input.roles ?? [],
+      status: 'active',
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    try {
+      await this.users.insert(user);
+    } catch (error) {
+      if (isDuplicateKey(error)) throw new DomainError('EMAIL_TAKEN', 'A user with this email already exists');
+      throw error;
+    }
+    return user;
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  async getById(id: string): Promise<User> {
+    const user = await this.findById(id);
+    if (!user) throw new DomainError('USER_NOT_FOUND', 'User not found');
+    return user;
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email: normalizeEmail(email) });
+  }
+
+  async list(limit: number, offset: number): Promise<{ items: User[]; total: number }> {
+    const [items, total] = await this.users.findAndCount({ order: { createdAt: 'ASC', id: 'ASC' }, take: limit, skip: offset });
+    return { items, total };
+  }
+
+  /**
+   * Checks an email and password. Unknown users, suspended users and wrong passwords all
+   * return null after the same argon2 work, so none can be told apart.
+   */
+  async verifyCredentials(email: string, password: string): Promise<User | null> {
+    const user = await this.findByEmail(email);
+    const ok = await this.hasher.verify(user?.passwordHash ?? null, password);
+    if (!user || !ok || user.status !== 'active') return null;
+    if (this.hasher.needsRehash(user.passwordHash)) {
+      // Parameters were raised since this hash was made: upgrade it while we hold the password.
+      user.passwordHash = await this.hasher.hash(password);
+      await this.users.update({ id: user.id }, { passwordHash: user.passwordHash });
+    }
+    return user;
+  }
+
+  async setRoles(id: string, roles: string[]): Promise<User> {
+    const user = await this.getById(id);
+    const previous = user.roles;
+    const next = [...new Set(roles)].sort();
+    if (sameRoles(previous, next)) return user;
+    await this.bump(user, { roles: next });
+    await this.bus.publish(new UserRolesChangedEvent(user.id, previous, next, user.version));
+    this.logger.log({ event: 'user.roles_changed', userId: user.id, from: previous, to: next });
+    return user;
+  }
+
+  async suspend(id: string): Promise<User> {
+    const user = await this.getById(id);
+    if (user.status === 'suspended') return user;
+    await this.bump(user, { status: 'suspended' });
+    await this.bus.publish(new UserSuspendedEvent(user.id, user.version));
+    this.logger.log({ event: 'user.suspended', userId: user.id });
+    return user;
+  }
+
+  async unsuspend(id: string): Promise<User> {
+    const user = await this.getById(id);
+    if (user.status === 'active') return user;
+    await this.bump(user, { status: 'active' });
+    await this.bus.publish(new UserUnsuspendedEvent(user.id, user.version));
+    this.logger.log({ event: 'user.unsuspended', userId: user.id });
+    return user;
+  }
+
+  /** Sets a new password; `keepSessionId` survives (self-service), null ends every session (admin reset). */
+  async setPassword(id: string, newPassword: string, keepSessionId: string | null): Promise<void> {
+    const user = await this.getById(id);
+    await this.bump(user, { passwordHash: await this.hasher.hash(newPassword) });
+    await this.bus.publish(new UserPasswordChangedEvent(user.id, keepSessionId, user.version));
+    this.logger.log({ event: 'user.password_changed', userId: user.id, keepSessionId });
+  }
+
+  /** Self-service change: the current password must be right. */
+  async changePassword(id: string, currentPassword: string, newPassword: string, keepSessionId: string): Promise<void> {
+    const user = await this.getById(id);
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      throw new DomainError('CURRENT_PASSWORD_INVALID', 'The current password is not correct');
+    }
+    await this.setPassword(id, newPassword, keepSessionId);
+  }
+
+  /** Applies a change and bumps the version in one statement; the event is published only after it commits. */
+  private async bump(user: User, changes: Partial<Pick<User, 'roles' | 'status' | 'passwordHash'>>): Promise<void> {
+    const updatedAt = new Date();
+    await this.users
+      .createQueryBuilder()
+      .update(User)
+      .set({ ...changes, updatedAt, version: () => 'version + 1' })
+      .where('id = :id', { id: user.id })
+      .execute();
+    Object.assign(user, changes, { updatedAt, version: user.version + 1 });
+  }
+}
+
+function sameRoles(a: string[], b: string[]): boolean {
+  return a.length === b.length && [...a].sort().every((role, i) => role === b[i]);
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const code = (error.driverError as { code?: string } | undefined)?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
