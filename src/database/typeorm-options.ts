@@ -5,6 +5,7 @@ import type { DatabaseConfig } from '../../config/index.js';
 import { MYSQL_MIGRATIONS } from '../../migrations/mysql/index.js';
 import { SQLITE_MIGRATIONS } from '../../migrations/sqlite/index.js';
 import { ENTITIES } from './entities.js';
+import { NestTypeOrmLogger } from './typeorm-logger.js';
 
 /** One place that turns the database configuration into TypeORM options, shared by the app, the CLI and tests. */
 export function typeormOptions(db: DatabaseConfig, overrides: Partial<{ logger: DataSourceOptions['logger'] }> = {}): DataSourceOptions {
@@ -13,7 +14,9 @@ export function typeormOptions(db: DatabaseConfig, overrides: Partial<{ logger: 
     synchronize: false,
     migrationsRun: db.migrationsRun,
     migrationsTableName: 'migrations',
-    logging: db.logQueries ? ('all' as const) : (['error', 'migration'] as const as ('error' | 'migration')[]),
+    logger: new NestTypeOrmLogger(db.logQueries),
+    logging: db.logQueries ? ('all' as const) : (['error', 'warn', 'migration'] as Array<'error' | 'warn' | 'migration'>),
+    maxQueryExecutionTime: 1_000,
     ...overrides,
   };
   if (db.type === 'sqlite') {

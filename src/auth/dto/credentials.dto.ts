@@ -1,12 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 /** Passwords: at least 8, at most 1,024 characters (bounded before hashing); no composition rules. */
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 1024;
 
+/** Surrounding spaces in an address are a typing slip, not part of it. */
+const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+
 export class LoginDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @Trim()
   @IsString()
   @MaxLength(254)
   @IsEmail()
@@ -41,6 +46,7 @@ export class TokenRequestDto {
 
   @ApiPropertyOptional({ description: 'password grant' })
   @ValidateIf((o: TokenRequestDto) => o.grant_type === 'password')
+  @Trim()
   @IsString()
   @MaxLength(254)
   @IsEmail()

@@ -1,0 +1,140 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { realpathSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { DataSource } from 'typeorm';
+import { ConfigurationError, loadConfiguration, type Configuration, type Env } from '../config/index.js';
+import { RegisterDto } from './auth/index.js';
+import { flattenValidationErrors } from './common/validation.js';
+import { typeormOptions } from './database/index.js';
+import { UsersModule, UsersService } from './users/index.js';
+import { EventsModule } from './events/index.js';
+import { ROLE_PATTERN } from './admin/index.js';
+
+export interface CliIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  env?: Env;
+}
+
+const USAGE = `usage:
+  cli user:create --email <email> [--name <name>] [--roles admin,other] --password-stdin
+  cli migration:run | migration:revert | migration:show`;
+
+@Module({})
+class CliModule {}
+
+/** Only what user administration needs: no HTTP, no passport strategies, no background jobs. */
+function cliModule(config: Configuration): DynamicModule {
+  return { module: CliModule, imports: [TypeOrmModule.forRoot(typeormOptions(config.database)), EventsModule, UsersModule] };
+}
+
+/** Parses `--flag value` and bare `--flag` arguments. */
+function parseFlags(args: string[]): Map<string, string | true> {
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"`);
+    const next = args[i + 1];
+    if (next !== undefined && !next.startsWith('--')) {
+      flags.set(arg.slice(2), next);
+      i++;
+    } else flags.set(arg.slice(2), true);
+  }
+  return flags;
+}
+
+async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Runs one command; returns the process exit code. */
+export async function runCli(args: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = args;
+  try {
+    const config = loadConfiguration(io.env);
+    switch (command) {
+      case 'user:create':
+        return await createUser(rest, io, config);
+      case 'migration:run':
+      case 'migration:revert':
+      case 'migration:show':
+        return await migrations(command, io, config);
+      default:
+        io.stderr.write(`${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      for (const line of error.problems) io.stderr.write(`config error: ${line}\n`);
+    } else io.stderr.write(`error: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+async function createUser(args: string[], io: CliIo, config: Configuration): Promise<number> {
+  const flags = parseFlags(args);
+  if (flags.has('password')) {
+    io.stderr.write('error: never pass a password on the command line; use --password-stdin\n');
+    return 2;
+  }
+  if (flags.get('password-stdin') !== true || typeof flags.get('email') !== 'string') {
+    io.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const password = (await readAll(io.stdin)).replace(/\r?\n$/, '');
+  const roles = typeof flags.get('roles') === 'string' ? (flags.get('roles') as string).split(',').map((r) => r.trim()).filter(Boolean) : [];
+  const name = typeof flags.get('name') === 'string' ? (flags.get('name') as string) : undefined;
+  const dto = plainToInstance(RegisterDto, { email: flags.get('email'), password, ...(name ? { name } : {}) });
+  const problems = flattenValidationErrors(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }));
+  const badRoles = roles.filter((role) => !ROLE_PATTERN.test(role));
+  if (badRoles.length) problems.push({ field: 'roles', errors: [`invalid role names: ${badRoles.join(', ')}`] });
+  if (problems.length) {
+    for (const p of problems) io.stderr.write(`error: ${p.field}: ${p.errors.join('; ')}\n`);
+    return 2;
+  }
+  const app = await NestFactory.createApplicationContext(cliModule(config), { logger: ['error', 'warn'] });
+  try {
+    const user = await app.get(UsersService).create({ email: dto.email, password: dto.password, name: dto.name ?? null, roles });
+    io.stdout.write(`created user ${user.id} <${user.email}> roles=[${user.roles.join(',')}]\n`);
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+async function migrations(command: string, io: CliIo, config: Configuration): Promise<number> {
+  const ds = new DataSource({ ...typeormOptions(config.database), migrationsRun: false });
+  await ds.initialize();
+  try {
+    if (command === 'migration:run') {
+      const applied = await ds.runMigrations({ transaction: 'each' });
+      io.stdout.write(applied.length ? applied.map((m) => `applied ${m.name}\n`).join('') : 'no pending migrations\n');
+    } else if (command === 'migration:revert') {
+      await ds.undoLastMigration({ transaction: 'each' });
+      io.stdout.write('reverted the last migration\n');
+    } else {
+      const pending = await ds.showMigrations();
+      io.stdout.write(pending ? 'there are pending migrations\n' : 'schema is up to date\n');
+    }
+    return 0;
+  } finally {
+    await ds.destroy();
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  runCli(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
+    (code) => process.exit(code),
+    () => process.exit(1),
+  );
+}

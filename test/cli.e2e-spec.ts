@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { PassThrough, Readable } from 'node:stream';
+import { runCli } from '../src/cli.js';
+import { PASSWORD, loginCookie, as } from './support/client.js';
+import { createTestDatabase, type Dialect, type TestDatabase } from './support/databases.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+function io(stdin: string, env: Record<string, string>) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  return { io: { stdin: Readable.from([stdin]), stdout, stderr, env }, out: () => out, err: () => err };
+}
+
+describe.each<Dialect>(['sqlite', 'mariadb'])('admin CLI on %s', (dialect) => {
+  let db: TestDatabase | undefined;
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+    await db?.drop();
+    db = undefined;
+  });
+
+  it('user:create reads the password from stdin and the admin can sign in and administer', async () => {
+    db = await createTestDatabase(dialect);
+    const env = { DATABASE_URL: db.url, NODE_ENV: 'test' };
+    const run = io(`${PASSWORD}\n`, env);
+    const code = await runCli(['user:create', '--email', 'Root@Example.com', '--roles', 'admin', '--password-stdin'], run.io);
+    expect(run.err()).toBe('');
+    expect(code).toBe(0);
+    expect(run.out()).toMatch(/created user .* <root@example\.com> roles=\[admin\]/);
+
+    t = await startTestApp(dialect, {});
+    // The app under test has its own fresh database; point a second CLI run at it to prove "any DATABASE_URL".
+    const second = io(`${PASSWORD}\n`, { DATABASE_URL: t.db.url, NODE_ENV: 'test' });
+    expect(await runCli(['user:create', '--email', 'root@example.com', '--roles', 'admin', '--password-stdin'], second.io)).toBe(0);
+    const cred = await loginCookie(t, 'root@example.com');
+    expect((await as(t.http.get('/users'), cred)).status).toBe(200);
+  });
+
+  it('refuses a password on the command line, a short password, and a duplicate', async () => {
+    db = await createTestDatabase(dialect);
+    const env = { DATABASE_URL: db.url, NODE_ENV: 'test' };
+    const argv = io('', env);
+    expect(await runCli(['user:create', '--email', 'a@example.com', '--password', 'secret123'], argv.io)).toBe(2);
+    expect(argv.err()).toMatch(/never pass a password on the command line/);
+    const short = io('short\n', env);
+    expect(await runCli(['user:create', '--email', 'a@example.com', '--password-stdin'], short.io)).toBe(2);
+    expect(short.err()).toMatch(/password/);
+    expect(await runCli(['user:create', '--email', 'a@example.com', '--password-stdin'], io(`${PASSWORD}\n`, env).io)).toBe(0);
+    const dup = io(`${PASSWORD}\n`, env);
+    expect(await runCli(['user:create', '--email', 'a@example.com', '--password-stdin'], dup.io)).toBe(1);
+    expect(dup.err()).toMatch(/already exists/);
+  });
+
+  it('migration:run applies, migration:revert reverts', async () => {
+    db = await createTestDatabase(dialect);
+    const env = { DATABASE_URL: db.url, NODE_ENV: 'test', DATABASE_MIGRATIONS_RUN: 'false' };
+    const show = io('', env);
+    expect(await runCli(['migration:show'], show.io)).toBe(0);
+    expect(show.out()).toMatch(/pending/);
+    const run = io('', env);
+    expect(await runCli(['migration:run'], run.io)).toBe(0);
+    expect(run.out()).toMatch(/applied CreateUsersAndSessions/);
+    const again = io('', env);
+    await runCli(['migration:show'], again.io);
+    expect(again.out()).toMatch(/up to date/);
+    expect(await runCli(['migration:revert'], io('', env).io)).toBe(0);
+  });
+});
