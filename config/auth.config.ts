@@ -1,7 +1,25 @@
+import type { KeyObject } from 'node:crypto';
 import { EnvReader } from './env-reader.js';
 import type { NodeEnv } from './app.config.js';
+import { parseJwtKeys } from './jwt-keys.js';
 
 export type AuthStrategy = 'database' | 'jwt';
+export type JwtAlgorithm = 'ES256' | 'EdDSA' | 'HS256';
+
+export interface JwtConfig {
+  /** Signing and verification keys; the first signs, the rest only verify (rotation). */
+  keys: KeyObject[];
+  /** Development only: where a generated key and refresh secret are kept when none are configured. */
+  devKeyFile: string | null;
+  /** The algorithm of a generated development key. */
+  devAlgorithm: JwtAlgorithm;
+  accessTtlMs: number;
+  issuer: string;
+  audience: string;
+  refreshGraceMs: number;
+  /** Derives each refresh token's successor; at least 32 characters. */
+  refreshSecret: string | null;
+}
 
 export interface AuthConfig {
   strategy: AuthStrategy;
@@ -16,6 +34,7 @@ export interface AuthConfig {
     /** Revoked and expired rows are kept this long (audit, reuse detection) before the purge deletes them. */
     retentionMs: number;
   };
+  jwt: JwtConfig;
 }
 
 export function readAuthConfig(env: EnvReader, nodeEnv: NodeEnv): AuthConfig {
@@ -30,10 +49,43 @@ export function readAuthConfig(env: EnvReader, nodeEnv: NodeEnv): AuthConfig {
   if (session.touchIntervalMs >= session.idleTimeoutMs) {
     env.problem('AUTH_SESSION_TOUCH_INTERVAL', 'must be shorter than AUTH_SESSION_IDLE_TIMEOUT');
   }
+  const strategy = env.oneOf<AuthStrategy>('AUTH_STRATEGY', ['database', 'jwt'], 'database');
   return {
-    strategy: env.oneOf<AuthStrategy>('AUTH_STRATEGY', ['database', 'jwt'], 'database'),
+    strategy,
     cookieSecure: env.bool('AUTH_COOKIE_SECURE', production),
     registrationOpen: env.oneOf('AUTH_REGISTRATION', ['open', 'closed'], production ? 'closed' : 'open') === 'open',
     session,
+    jwt: readJwtConfig(env, production, strategy === 'jwt'),
+  };
+}
+
+function readJwtConfig(env: EnvReader, production: boolean, required: boolean): JwtConfig {
+  let keys: KeyObject[] = [];
+  const keyText = env.optionalString('AUTH_JWT_KEYS');
+  if (keyText) {
+    try {
+      keys = parseJwtKeys(keyText);
+      if (keys[0]?.type === 'public') env.problem('AUTH_JWT_KEYS', 'the first key signs, so it must be a private key or a secret');
+    } catch (error) {
+      // Never echo key material.
+      env.problem('AUTH_JWT_KEYS', `cannot be read (${(error as Error).message.split('\n')[0]})`);
+    }
+  } else if (production && required) {
+    env.problem('AUTH_JWT_KEYS', 'is required when NODE_ENV=production and AUTH_STRATEGY=jwt');
+  }
+  const refreshSecret = env.optionalString('AUTH_REFRESH_SECRET') ?? null;
+  if (refreshSecret !== null && refreshSecret.length < 32) env.problem('AUTH_REFRESH_SECRET', 'must be at least 32 characters');
+  if (refreshSecret === null && production && required) {
+    env.problem('AUTH_REFRESH_SECRET', 'is required when NODE_ENV=production and AUTH_STRATEGY=jwt');
+  }
+  return {
+    keys,
+    devKeyFile: production ? null : env.string('AUTH_JWT_DEV_KEY_FILE', 'data/jwt-dev-keys.json'),
+    devAlgorithm: env.oneOf<JwtAlgorithm>('AUTH_JWT_ALGORITHM', ['ES256', 'EdDSA', 'HS256'], 'ES256'),
+    accessTtlMs: env.duration('AUTH_JWT_ACCESS_TTL', '5m', 1_000),
+    issuer: env.string('AUTH_JWT_ISSUER', 'urn:auth-service'),
+    audience: env.string('AUTH_JWT_AUDIENCE', 'urn:auth-service:api'),
+    refreshGraceMs: env.duration('AUTH_REFRESH_GRACE', '10s', 0),
+    refreshSecret,
   };
 }

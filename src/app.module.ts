@@ -26,7 +26,7 @@ export class AppModule {
           inject: [ConfigService],
           useFactory: (c: ConfigService): AuthModuleOptions => {
             const auth = c.getOrThrow<AuthConfig>('auth');
-            return { strategy: auth.strategy, cookieSecure: auth.cookieSecure, registrationOpen: auth.registrationOpen, session: auth.session };
+            return { strategy: auth.strategy, cookieSecure: auth.cookieSecure, registrationOpen: auth.registrationOpen, session: auth.session, jwt: auth.jwt };
           },
         }),
         AdminModule,

@@ -8,16 +8,23 @@ import type { IssuedCredentials } from './session-provider.js';
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
 
 /**
- * Carries credentials in and out: HttpOnly cookies for browsers, the Authorization header
- * for API clients. The response body never carries a browser's secret.
+ * Carries credentials in and out: HttpOnly cookies for browsers, the Authorization header for
+ * API clients. The response body never carries a browser's secret.
+ * Database strategy: one cookie, the session secret. JWT strategy: the access token, plus the
+ * refresh token in a cookie sent only to `/auth`.
  */
 @Injectable()
 export class AuthCookies {
-  /** `__Host-` binds the cookie to this origin over HTTPS (no Domain, Path=/). */
   readonly accessName: string;
+  readonly refreshName: string;
+  /** The refresh cookie reaches only the routes that use it. */
+  static readonly REFRESH_PATH = '/auth';
 
   constructor(@Inject(AUTH_MODULE_OPTIONS) private readonly options: AuthModuleOptions) {
-    this.accessName = options.cookieSecure ? '__Host-sid' : 'sid';
+    const secure = options.cookieSecure;
+    // `__Host-` pins a cookie to this origin over HTTPS with Path=/; the narrowed refresh cookie can only be `__Secure-`.
+    this.accessName = `${secure ? '__Host-' : ''}${options.strategy === 'jwt' ? 'at' : 'sid'}`;
+    this.refreshName = `${secure ? '__Secure-' : ''}rt`;
   }
 
   /** The credential on the request: a bearer header wins over a cookie. An unparsable header is an empty token. */
@@ -31,15 +38,24 @@ export class AuthCookies {
     return typeof cookie === 'string' && cookie !== '' ? { token: cookie, transport: 'cookie' } : null;
   }
 
+  refreshToken(req: Request): string | undefined {
+    const cookie = (req.cookies as Record<string, unknown> | undefined)?.[this.refreshName];
+    return typeof cookie === 'string' && cookie !== '' ? cookie : undefined;
+  }
+
   set(res: Response, credentials: IssuedCredentials): void {
-    res.cookie(this.accessName, credentials.accessToken, { ...this.base(), maxAge: credentials.accessExpiresInMs });
+    res.cookie(this.accessName, credentials.accessToken, { ...this.base('/'), maxAge: credentials.accessExpiresInMs });
+    if (credentials.refreshToken) {
+      res.cookie(this.refreshName, credentials.refreshToken, { ...this.base(AuthCookies.REFRESH_PATH), maxAge: credentials.refreshExpiresInMs });
+    }
   }
 
   clear(res: Response): void {
-    res.clearCookie(this.accessName, this.base());
+    res.clearCookie(this.accessName, this.base('/'));
+    if (this.options.strategy === 'jwt') res.clearCookie(this.refreshName, this.base(AuthCookies.REFRESH_PATH));
   }
 
-  private base(): CookieOptions {
-    return { httpOnly: true, sameSite: 'lax', secure: this.options.cookieSecure, path: '/' };
+  private base(path: string): CookieOptions {
+    return { httpOnly: true, sameSite: 'lax', secure: this.options.cookieSecure, path };
   }
 }

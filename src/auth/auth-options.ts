@@ -1,4 +1,8 @@
+import type { TokensOptions } from '../tokens/index.js';
+
 export type SessionStrategyName = 'database' | 'jwt';
+
+export type JwtOptions = Omit<TokensOptions, 'enabled'>;
 
 /** Options of `AuthModule.forRoot()` / `forRootAsync()`. Durations are in milliseconds. */
 export interface AuthModuleOptions {
@@ -13,4 +17,6 @@ export interface AuthModuleOptions {
     purgeIntervalMs: number;
     retentionMs: number;
   };
+  /** Required when `strategy` is `jwt`. */
+  jwt?: JwtOptions;
 }

@@ -48,13 +48,30 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: TokenResponse })
   async token(@Body() body: TokenRequestDto, @Req() req: Request): Promise<TokenResponse> {
-    if (body.grant_type !== 'password') {
-      throw new DomainError('INVALID_GRANT', 'This grant type is not supported by the database session strategy');
-    }
     const client = clientInfo(req);
-    const user = await this.auth.verifyCredentials(body.email!, body.password!, client);
-    const issued = await this.auth.signIn(user, client);
-    return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: Math.floor(issued.accessExpiresInMs / 1000) };
+    const issued =
+      body.grant_type === 'refresh_token'
+        ? await this.auth.refresh(body.refresh_token!, client)
+        : await this.auth.signIn(await this.auth.verifyCredentials(body.email!, body.password!, client), client);
+    return {
+      access_token: issued.accessToken,
+      token_type: 'Bearer',
+      expires_in: Math.floor(issued.accessExpiresInMs / 1000),
+      ...(issued.refreshToken ? { refresh_token: issued.refreshToken } : {}),
+    };
+  }
+
+  /** JWT strategy: rotates the refresh cookie and sets a new access cookie. */
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOkResponse({ type: UserEnvelope })
+  async refresh(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<UserEnvelope> {
+    const token = this.cookies.refreshToken(req);
+    if (!token) throw new DomainError('INVALID_GRANT', 'No refresh token was sent');
+    const issued = await this.auth.refresh(token, clientInfo(req));
+    this.cookies.set(res, issued);
+    return { user: UserView.of(issued.user) };
   }
 
   @Post('logout')

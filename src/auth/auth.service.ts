@@ -32,6 +32,12 @@ export class AuthService {
     return user;
   }
 
+  async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedCredentials & { user: User }> {
+    const issued = await this.provider.refresh(refreshToken, client);
+    this.logger.log({ event: 'auth.refresh', userId: issued.user.id, sessionId: issued.sessionId, ip: client.ip });
+    return issued;
+  }
+
   async signIn(user: User, client: ClientInfo): Promise<IssuedCredentials> {
     const credentials = await this.provider.signIn(user, client);
     this.logger.log({ event: 'auth.login', userId: user.id, sessionId: credentials.sessionId, ip: client.ip, strategy: this.provider.strategy });

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '../common/domain-error.js';
 import { SessionsService } from '../sessions/index.js';
 import type { User } from '../users/index.js';
 import type { AuthContext, AuthenticatedRequest, ClientInfo } from './auth-context.js';
@@ -40,5 +41,9 @@ export class DatabaseSessionProvider extends SessionProvider {
     const { idleTimeoutMs, absoluteLifetimeMs } = this.options.session;
     const { session, secret } = await this.sessions.create({ userId: user.id, ...client, idleTimeoutMs, absoluteLifetimeMs });
     return { sessionId: session.id, accessToken: secret, accessExpiresInMs: absoluteLifetimeMs };
+  }
+
+  refresh(): Promise<never> {
+    return Promise.reject(new DomainError('UNSUPPORTED_GRANT', 'Database sessions have no refresh token'));
   }
 }

@@ -25,4 +25,7 @@ export abstract class SessionProvider {
 
   /** Starts a new session (a new row and a new secret) for a verified user. */
   abstract signIn(user: User, client: ClientInfo): Promise<IssuedCredentials>;
+
+  /** JWT strategy: exchanges a refresh token for new credentials; the database strategy refuses. */
+  abstract refresh(refreshToken: string, client: ClientInfo): Promise<IssuedCredentials & { user: User }>;
 }

@@ -40,6 +40,14 @@ const DEFAULT_CODES: Record<number, string> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
+/** RFC 6750: tell bearer clients how to authenticate, and why a presented token was refused. */
+function challenge(body: ErrorBody, req: Request): string {
+  if (body.code === 'CLAIMS_CHANGED') {
+    return 'Bearer realm="api", error="invalid_token", error_description="The user\'s roles or permissions changed; refresh the access token"';
+  }
+  return typeof req.headers.authorization === 'string' ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"';
+}
+
 /** Maps every error to `ErrorBody`; never leaks a stack trace or driver message to the client. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -51,11 +59,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const body = this.toBody(exception, req);
     if (res.headersSent) return;
-    if (body.statusCode === 401) {
-      // RFC 6750: tell bearer clients how to authenticate, and that a presented token was refused.
-      const presented = typeof req.headers.authorization === 'string';
-      res.setHeader('WWW-Authenticate', presented ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"');
-    }
+    if (body.statusCode === 401) res.setHeader('WWW-Authenticate', challenge(body, req));
     res.setHeader('Cache-Control', 'no-store');
     res.status(body.statusCode).json(body);
   }

@@ -43,6 +43,8 @@ export class SessionsService {
       tokenHash: hashSessionSecret(secret),
       createdAt: now,
       lastSeenAt: now,
+      previousTokenHash: null,
+      rotatedAt: null,
       idleExpiresAt: new Date(Math.min(now.getTime() + input.idleTimeoutMs, now.getTime() + input.absoluteLifetimeMs)),
       absoluteExpiresAt: new Date(now.getTime() + input.absoluteLifetimeMs),
       revokedAt: null,
@@ -65,6 +67,44 @@ export class SessionsService {
       .innerJoinAndSelect('s.user', 'u')
       .where('s.tokenHash = :hash', { hash: hashSessionSecret(secret) })
       .getOne();
+  }
+
+  /** JWT strategy: the row whose current or previous refresh-token hash this is, with its user. */
+  findByRefreshHash(hash: string): Promise<Session | null> {
+    return this.sessions
+      .createQueryBuilder('s')
+      .innerJoinAndSelect('s.user', 'u')
+      .where('s.tokenHash = :hash OR s.previousTokenHash = :hash', { hash })
+      .getOne();
+  }
+
+  /** The row by id with its user (used to re-encode claims). */
+  findWithUser(sessionId: string): Promise<Session | null> {
+    return this.sessions.createQueryBuilder('s').innerJoinAndSelect('s.user', 'u').where('s.id = :sessionId', { sessionId }).getOne();
+  }
+
+  /**
+   * Rotates the refresh secret in one conditional UPDATE: it applies only while `fromHash` is still
+   * current, so concurrent rotations of the same token cannot fork the session. Returns whether this call rotated it.
+   */
+  async rotate(session: Session, fromHash: string, toHash: string, idleTimeoutMs: number, now = new Date()): Promise<boolean> {
+    const idleExpiresAt = new Date(Math.min(now.getTime() + idleTimeoutMs, session.absoluteExpiresAt.getTime()));
+    const result = await this.sessions.update(
+      { id: session.id, tokenHash: fromHash, revokedAt: IsNull() },
+      { tokenHash: toHash, previousTokenHash: fromHash, rotatedAt: now, lastSeenAt: now, idleExpiresAt },
+    );
+    if (!result.affected) return false;
+    Object.assign(session, { tokenHash: toHash, previousTokenHash: fromHash, rotatedAt: now, lastSeenAt: now, idleExpiresAt });
+    return true;
+  }
+
+  /** Sessions revoked since `since`, to rebuild in-memory revocation state after a restart. */
+  revokedSince(since: Date): Promise<Array<Pick<Session, 'id' | 'revokedAt'>>> {
+    return this.sessions
+      .createQueryBuilder('s')
+      .select(['s.id', 's.revokedAt'])
+      .where('s.revokedAt >= :since', { since })
+      .getMany();
   }
 
   isLive(session: Session, now = new Date()): boolean {

@@ -72,6 +72,15 @@ export class UsersService {
     return { items, total };
   }
 
+  /** Users changed since `since`, with their version (to rebuild claim versions after a restart). */
+  changedSince(since: Date): Promise<Array<Pick<User, 'id' | 'version' | 'updatedAt'>>> {
+    return this.users
+      .createQueryBuilder('u')
+      .select(['u.id', 'u.version', 'u.updatedAt'])
+      .where('u.updatedAt >= :since', { since })
+      .getMany();
+  }
+
   /**
    * Checks an email and password. Unknown users, suspended users and wrong passwords all
    * return null after the same argon2 work, so none can be told apart.

@@ -11,6 +11,7 @@ import {
   register,
   sleep,
   uniqueEmail,
+  updateCookies,
   type Credential,
 } from '../support/client.js';
 import type { Dialect } from '../support/databases.js';
@@ -106,7 +107,7 @@ export function runContractSuite(target: ContractTarget): void {
 
       it('never adopts a session cookie presented before sign-in (fixation)', async () => {
         const { email } = await register(t);
-        const planted = 'sid=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+        const planted = `${target.strategy === 'jwt' ? 'at' : 'sid'}=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
         const res = await t.http.post('/auth/login').set('Cookie', planted).send({ email, password: PASSWORD });
         expect(res.status).toBe(200);
         const issued = cookiesFrom(res);
@@ -289,16 +290,17 @@ export function runContractSuite(target: ContractTarget): void {
     describe('storage', () => {
       it('stores only the SHA-256 of the secret, never the secret', async () => {
         const { email } = await register(t);
-        const cred = (await loginBearer(t, email)) as { kind: 'bearer'; token: string };
+        const cred = (await loginBearer(t, email)) as { kind: 'bearer'; token: string; refreshToken?: string };
         const cookie = (await loginCookie(t, email)) as { kind: 'cookie'; cookies: string[] };
         const secrets = [cred.token, ...cookie.cookies.map((c) => c.slice(c.indexOf('=') + 1))];
         const rows = await t.dataSource.getRepository(Session).find();
         const dump = JSON.stringify(rows);
         for (const secret of secrets) expect(dump).not.toContain(secret);
-        if (target.strategy === 'database') {
-          const hash = createHash('sha256').update(cred.token).digest('hex');
-          expect(rows.some((row) => row.tokenHash === hash)).toBe(true);
-        }
+        // The session secret is the bearer token (database) or the refresh token (JWT).
+        const secret = target.strategy === 'jwt' ? cred.refreshToken! : cred.token;
+        expect(dump).not.toContain(secret);
+        const hash = createHash('sha256').update(secret).digest('hex');
+        expect(rows.some((row) => row.tokenHash === hash)).toBe(true);
       });
     });
 
@@ -376,7 +378,8 @@ export function runContractSuite(target: ContractTarget): void {
           const login = await t.http.post('/auth/login').send({ email, password: PASSWORD });
           expect(login.status).toBe(503);
           expect(login.body.code).toBe('DATABASE_UNAVAILABLE');
-          if (target.strategy === 'database') expect((await me(t, cred)).status).toBe(503);
+          // Database sessions need the database on every request; a valid JWT does not.
+          expect((await me(t, cred)).status).toBe(target.strategy === 'database' ? 503 : 200);
           expect((await t.http.get('/health/ready')).status).toBe(503);
           expect((await t.http.get('/health/live')).status).toBe(200);
         } finally {
@@ -388,6 +391,14 @@ export function runContractSuite(target: ContractTarget): void {
     });
   });
 
+  /** Uses the session: a read (database) or a refresh (JWT, whose access token outlives nothing here). */
+  async function use(t: TestApp, cred: Credential): Promise<number> {
+    if (target.strategy === 'database') return (await me(t, cred)).status;
+    const res = await as(t.http.post('/auth/refresh'), cred);
+    updateCookies(cred, res);
+    return res.status;
+  }
+
   describe(`contract: session lifetimes, ${target.strategy} strategy on ${target.dialect}`, () => {
     it('an idle session expires after the idle timeout; use slides it', async () => {
       const t = await startTestApp(target.dialect, { ...env, AUTH_SESSION_IDLE_TIMEOUT: '2s', AUTH_SESSION_TOUCH_INTERVAL: '0s' });
@@ -395,11 +406,11 @@ export function runContractSuite(target: ContractTarget): void {
         const { email } = await register(t);
         const cred = await loginCookie(t, email);
         await sleep(1200);
-        expect((await me(t, cred)).status).toBe(200);
+        expect(await use(t, cred)).toBe(200);
         await sleep(1200);
-        expect((await me(t, cred)).status).toBe(200); // 2.4 s after sign-in, alive because it was used
+        expect(await use(t, cred)).toBe(200); // 2.4 s after sign-in, alive because it was used
         await sleep(2300);
-        expect((await me(t, cred)).status).toBe(401);
+        expect(await use(t, cred)).toBe(401);
       } finally {
         await t.close();
       }
@@ -411,11 +422,12 @@ export function runContractSuite(target: ContractTarget): void {
         const { email } = await register(t);
         const cred = await loginCookie(t, email);
         for (let i = 0; i < 3; i++) {
-          expect((await me(t, cred)).status).toBe(200);
+          expect(await use(t, cred)).toBe(200);
           await sleep(500);
         }
         await sleep(800);
-        expect((await me(t, cred)).status).toBe(401);
+        expect(await use(t, cred)).toBe(401);
+        expect((await me(t, cred)).status).toBe(401); // the access token never outlives the session
       } finally {
         await t.close();
       }

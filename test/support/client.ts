@@ -22,12 +22,21 @@ export async function register(t: TestApp, email = uniqueEmail(), password = PAS
   return { id: res.body.user.id, email };
 }
 
-export type Credential = { kind: 'cookie'; cookies: string[] } | { kind: 'bearer'; token: string };
+export type Credential = { kind: 'cookie'; cookies: string[] } | { kind: 'bearer'; token: string; refreshToken?: string };
 
 /** Every `name=value` pair a response set (cleared cookies excluded). */
 export function cookiesFrom(res: Response): string[] {
   const header = (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
   return header.filter((c) => !/Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(c)).map((c) => c.split(';')[0]);
+}
+
+/** Replaces cookies in a jar with the ones a response set (a rotation or a re-encode). */
+export function updateCookies(cred: Credential, res: Response): void {
+  if (cred.kind !== 'cookie') return;
+  for (const pair of cookiesFrom(res)) {
+    const name = pair.split('=')[0];
+    cred.cookies = [...cred.cookies.filter((c) => c.split('=')[0] !== name), pair];
+  }
 }
 
 /** Attaches a credential to a supertest request. */
@@ -48,7 +57,7 @@ export async function loginCookie(t: TestApp, email: string, password = PASSWORD
 export async function loginBearer(t: TestApp, email: string, password = PASSWORD): Promise<Credential> {
   const res = await t.http.post('/auth/token').send({ grant_type: 'password', email, password });
   if (res.status !== 200) throw new Error(`token failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { kind: 'bearer', token: res.body.access_token as string };
+  return { kind: 'bearer', token: res.body.access_token as string, refreshToken: res.body.refresh_token as string | undefined };
 }
 
 /** Creates an admin directly through the service, as the CLI does. */

@@ -2,6 +2,9 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfiguration, type Env } from '../../config/index.js';
 import { createApp } from '../../src/bootstrap.js';
 import { UsersService } from '../../src/users/index.js';
@@ -17,10 +20,12 @@ export interface TestApp {
 }
 
 /** The real AppModule on a fresh database, configured through the same environment variables as production. */
-export async function startTestApp(dialect: Dialect, env: Env = {}): Promise<TestApp> {
-  const db = await createTestDatabase(dialect);
+export async function startTestApp(dialect: Dialect, env: Env = {}, existing?: TestDatabase): Promise<TestApp> {
+  const db = existing ?? (await createTestDatabase(dialect));
   const config = loadConfiguration({
     NODE_ENV: 'test',
+    // Each app gets its own generated development key unless the test shares one (restart tests).
+    AUTH_JWT_DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), 'auth-keys-')), 'jwt-dev-keys.json'),
     DATABASE_URL: db.url,
     DATABASE_CONNECT_TIMEOUT: '2s',
     SWAGGER: 'false',
@@ -36,7 +41,7 @@ export async function startTestApp(dialect: Dialect, env: Env = {}): Promise<Tes
     users: app.get(UsersService),
     async close() {
       await app.close();
-      await db.drop();
+      if (!existing) await db.drop();
     },
   };
 }

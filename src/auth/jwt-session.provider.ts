@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from '../common/domain-error.js';
+import { hashSessionSecret, SessionsService, type Session } from '../sessions/index.js';
+import { AccessTokenService, RefreshSecrets, RevocationRegistry, type AccessClaims } from '../tokens/index.js';
+import { UsersService, type User } from '../users/index.js';
+import type { AuthContext, AuthenticatedRequest, ClientInfo } from './auth-context.js';
+import { AuthCookies } from './auth-cookies.js';
+import type { AuthModuleOptions } from './auth-options.js';
+import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
+import { SessionProvider, type IssuedCredentials } from './session-provider.js';
+
+/**
+ * JWT sessions: a short-lived signed access token verified without the database, in front of the
+ * session row whose secret is the rotating refresh token. Revocations and claim changes reach
+ * access tokens through the in-memory `RevocationRegistry`, so authenticated reads run no query.
+ */
+@Injectable()
+export class JwtSessionProvider extends SessionProvider {
+  readonly strategy = 'jwt' as const;
+  private readonly audit = new Logger('Audit');
+
+  constructor(
+    @Inject(AUTH_MODULE_OPTIONS) private readonly options: AuthModuleOptions,
+    private readonly sessions: SessionsService,
+    private readonly users: UsersService,
+    private readonly cookies: AuthCookies,
+    private readonly tokens: AccessTokenService,
+    private readonly refreshSecrets: RefreshSecrets,
+    private readonly registry: RevocationRegistry,
+  ) {
+    super();
+  }
+
+  /** Rebuilds the registry from the database, so revocations made before a restart still hold. */
+  async init(): Promise<void> {
+    const since = this.registry.horizon;
+    for (const row of await this.sessions.revokedSince(since)) this.registry.revokeSession(row.id, row.revokedAt!.getTime());
+    for (const user of await this.users.changedSince(since)) this.registry.claimsChanged(user.id, user.version, user.updatedAt.getTime());
+  }
+
+  async authenticate(req: AuthenticatedRequest): Promise<AuthContext | null> {
+    const credential = this.cookies.extract(req);
+    if (!credential) return null;
+    const claims = this.tokens.verify(credential.token);
+    if (!claims || this.registry.isSessionRevoked(claims.sid)) return null;
+    if (this.registry.areClaimsStale(claims.sub, claims.ver)) {
+      // A bearer client holds its token itself: tell it to refresh. A browser gets new claims in place.
+      if (credential.transport === 'bearer') throw new DomainError('CLAIMS_CHANGED', 'The user\'s roles or permissions changed; refresh the access token');
+      return this.reencode(claims, req.res as Response);
+    }
+    return {
+      user: { id: claims.sub, email: claims.email, name: claims.name, roles: claims.roles, status: 'active' },
+      sessionId: claims.sid,
+      transport: credential.transport,
+    };
+  }
+
+  async signIn(user: User, client: ClientInfo): Promise<IssuedCredentials> {
+    const { idleTimeoutMs, absoluteLifetimeMs } = this.options.session;
+    const { session, secret } = await this.sessions.create({ userId: user.id, ...client, idleTimeoutMs, absoluteLifetimeMs });
+    return this.credentials(session, user, secret);
+  }
+
+  /**
+   * Rotation with reuse detection. The successor of a refresh token is derived from it, so
+   * concurrent refreshes of one token within the grace window all receive the same successor;
+   * presenting an already-rotated token after the window revokes the whole session.
+   */
+  async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedCredentials & { user: User }> {
+    const presented = hashSessionSecret(refreshToken);
+    const session = await this.sessions.findByRefreshHash(presented);
+    const now = new Date();
+    if (!session?.user || !this.sessions.isLive(session, now) || session.user.status !== 'active') {
+      throw new DomainError('INVALID_GRANT', 'The refresh token is invalid or expired');
+    }
+    const successor = this.refreshSecrets.successorOf(refreshToken);
+    const successorHash = hashSessionSecret(successor);
+    if (session.tokenHash === presented) {
+      const rotated = await this.sessions.rotate(session, presented, successorHash, this.options.session.idleTimeoutMs, now);
+      if (!rotated) {
+        // A concurrent refresh of the same token won the race; it produced this very successor.
+        const current = await this.sessions.findWithUser(session.id);
+        if (!current || current.tokenHash !== successorHash || !this.sessions.isLive(current, now)) {
+          throw new DomainError('INVALID_GRANT', 'The refresh token is invalid or expired');
+        }
+      }
+      return { ...this.credentials(session, session.user, successor), user: session.user };
+    }
+    // The presented token was already rotated.
+    const withinGrace = session.rotatedAt !== null && now.getTime() - session.rotatedAt.getTime() <= this.options.jwt!.refreshGraceMs;
+    if (withinGrace && session.tokenHash === successorHash) {
+      return { ...this.credentials(session, session.user, successor), user: session.user };
+    }
+    await this.sessions.revoke(session.id, session.userId, 'refresh_reuse');
+    this.audit.warn({ event: 'auth.refresh_reuse_detected', userId: session.userId, sessionId: session.id, ip: client.ip });
+    throw new DomainError('INVALID_GRANT', 'The refresh token is invalid or expired');
+  }
+
+  /** Loads the user once, issues a token with the current claims in a cookie on this response. */
+  private async reencode(claims: AccessClaims, res: Response): Promise<AuthContext | null> {
+    const session = await this.sessions.findWithUser(claims.sid);
+    if (!session?.user || !this.sessions.isLive(session) || session.user.status !== 'active') return null;
+    const issued = this.tokens.issue(this.subject(session, session.user), session.absoluteExpiresAt);
+    this.cookies.set(res, { sessionId: session.id, accessToken: issued.token, accessExpiresInMs: issued.expiresInMs });
+    const { id, email, name, roles, status } = session.user;
+    return { user: { id, email, name, roles, status }, sessionId: session.id, transport: 'cookie' };
+  }
+
+  private credentials(session: Session, user: User, refreshToken: string): IssuedCredentials {
+    const issued = this.tokens.issue(this.subject(session, user), session.absoluteExpiresAt);
+    return {
+      sessionId: session.id,
+      accessToken: issued.token,
+      accessExpiresInMs: issued.expiresInMs,
+      refreshToken,
+      refreshExpiresInMs: Math.max(0, session.absoluteExpiresAt.getTime() - Date.now()),
+    };
+  }
+
+  private subject(session: Session, user: User) {
+    return { sub: user.id, sid: session.id, email: user.email, name: user.name, roles: user.roles, ver: user.version };
+  }
+}

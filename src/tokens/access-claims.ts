@@ -1,0 +1,33 @@
+/** The claims of our access tokens (RFC 9068 profile plus what authorization needs). */
+export interface AccessClaims {
+  iss: string;
+  aud: string;
+  sub: string;
+  /** The session row this token belongs to. */
+  sid: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  email: string;
+  name: string | null;
+  roles: string[];
+  /** The user's version when the claims were encoded; older than the registry's means stale. */
+  ver: number;
+}
+
+export type AccessSubject = Pick<AccessClaims, 'sub' | 'sid' | 'email' | 'name' | 'roles' | 'ver'>;
+
+export function isAccessClaims(value: unknown): value is AccessClaims {
+  const c = value as Partial<AccessClaims> | null;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.sub === 'string' &&
+    typeof c.sid === 'string' &&
+    typeof c.email === 'string' &&
+    typeof c.ver === 'number' &&
+    typeof c.exp === 'number' &&
+    Array.isArray(c.roles) &&
+    c.roles.every((role) => typeof role === 'string')
+  );
+}

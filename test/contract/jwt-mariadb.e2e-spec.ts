@@ -1,0 +1,3 @@
+import { runContractSuite } from './contract-suite.js';
+
+runContractSuite({ strategy: 'jwt', dialect: 'mariadb' });
