@@ -28,7 +28,7 @@ describe.each<Dialect>(['sqlite', 'mariadb'])('schema on %s', (dialect) => {
     expect(diff.upQueries.map((q) => q.query)).toEqual([]);
 
     for (let i = 0; i < applied.length; i++) await ds.undoLastMigration({ transaction: 'each' });
-    const tables = await ds.createQueryRunner().getTables(['users', 'sessions']);
+    const tables = await ds.createQueryRunner().getTables(['users', 'sessions', 'rotated_tokens']);
     expect(tables).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { CreateUsersAndSessions1795000000000 } from './1795000000000-CreateUsersAndSessions.js';
-import { AddRefreshRotation1795100000000 } from './1795100000000-AddRefreshRotation.js';
+import { AddRotatedTokens1795100000000 } from './1795100000000-AddRotatedTokens.js';
 
 /** SQLite migrations in the order they apply. */
-export const SQLITE_MIGRATIONS = [CreateUsersAndSessions1795000000000, AddRefreshRotation1795100000000];
+export const SQLITE_MIGRATIONS = [CreateUsersAndSessions1795000000000, AddRotatedTokens1795100000000];

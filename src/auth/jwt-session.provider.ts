@@ -10,6 +10,10 @@ import type { AuthModuleOptions } from './auth-options.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
 import { SessionProvider, type IssuedCredentials } from './session-provider.js';
 
+function invalidGrant(): DomainError {
+  return new DomainError('INVALID_GRANT', 'The refresh token is invalid or expired');
+}
+
 /**
  * JWT sessions: a short-lived signed access token verified without the database, in front of the
  * session row whose secret is the rotating refresh token. Revocations and claim changes reach
@@ -68,33 +72,38 @@ export class JwtSessionProvider extends SessionProvider {
    * presenting an already-rotated token after the window revokes the whole session.
    */
   async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedCredentials & { user: User }> {
-    const presented = hashSessionSecret(refreshToken);
-    const session = await this.sessions.findByRefreshHash(presented);
     const now = new Date();
-    if (!session?.user || !this.sessions.isLive(session, now) || session.user.status !== 'active') {
-      throw new DomainError('INVALID_GRANT', 'The refresh token is invalid or expired');
-    }
+    const presented = hashSessionSecret(refreshToken);
     const successor = this.refreshSecrets.successorOf(refreshToken);
     const successorHash = hashSessionSecret(successor);
-    if (session.tokenHash === presented) {
-      const rotated = await this.sessions.rotate(session, presented, successorHash, this.options.session.idleTimeoutMs, now);
-      if (!rotated) {
+    const session = await this.sessions.findBySecret(refreshToken);
+    if (session) {
+      this.assertUsable(session, now);
+      if (!(await this.sessions.rotate(session, presented, successorHash, this.options.session.idleTimeoutMs, now))) {
         // A concurrent refresh of the same token won the race; it produced this very successor.
         const current = await this.sessions.findWithUser(session.id);
-        if (!current || current.tokenHash !== successorHash || !this.sessions.isLive(current, now)) {
-          throw new DomainError('INVALID_GRANT', 'The refresh token is invalid or expired');
-        }
+        if (current?.tokenHash !== successorHash) throw invalidGrant();
+        this.assertUsable(current, now);
       }
-      return { ...this.credentials(session, session.user, successor), user: session.user };
+      return { ...this.credentials(session, session.user!, successor), user: session.user! };
     }
-    // The presented token was already rotated.
-    const withinGrace = session.rotatedAt !== null && now.getTime() - session.rotatedAt.getTime() <= this.options.jwt!.refreshGraceMs;
-    if (withinGrace && session.tokenHash === successorHash) {
-      return { ...this.credentials(session, session.user, successor), user: session.user };
+    // Not current: it may be a token this session already rotated away from.
+    const used = await this.sessions.findRotated(presented);
+    const owner = used ? await this.sessions.findWithUser(used.sessionId) : null;
+    if (!used || !owner) throw invalidGrant();
+    this.assertUsable(owner, now);
+    const withinGrace = now.getTime() - used.rotatedAt.getTime() <= this.options.jwt!.refreshGraceMs;
+    if (withinGrace && owner.tokenHash === successorHash) {
+      return { ...this.credentials(owner, owner.user!, successor), user: owner.user! };
     }
-    await this.sessions.revoke(session.id, session.userId, 'refresh_reuse');
-    this.audit.warn({ event: 'auth.refresh_reuse_detected', userId: session.userId, sessionId: session.id, ip: client.ip });
-    throw new DomainError('INVALID_GRANT', 'The refresh token is invalid or expired');
+    // A replay: whoever holds this token is not the client that rotated it. End the whole sign-in.
+    await this.sessions.revoke(owner.id, owner.userId, 'refresh_reuse');
+    this.audit.warn({ event: 'auth.refresh_reuse_detected', userId: owner.userId, sessionId: owner.id, ip: client.ip });
+    throw invalidGrant();
+  }
+
+  private assertUsable(session: Session, now: Date): void {
+    if (!session.user || !this.sessions.isLive(session, now) || session.user.status !== 'active') throw invalidGrant();
   }
 
   /** Loads the user once, issues a token with the current claims in a cookie on this response. */

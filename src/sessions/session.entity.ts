@@ -20,14 +20,6 @@ export class Session {
   @Column({ name: 'token_hash', type: 'varchar', length: 64 })
   tokenHash: string;
 
-  /** JWT strategy: the hash of the refresh token this one replaced, honoured for a short grace window. */
-  @Index('IDX_sessions_previous_token_hash')
-  @Column({ name: 'previous_token_hash', type: 'varchar', length: 64, nullable: true })
-  previousTokenHash: string | null;
-
-  @Column({ name: 'rotated_at', type: 'datetime', precision: 3, nullable: true })
-  rotatedAt: Date | null;
-
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 

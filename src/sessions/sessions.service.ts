@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Brackets, IsNull, Not, type Repository } from 'typeorm';
 import { DomainEventBus, SessionRevokedEvent, UserSessionsRevokedEvent } from '../events/index.js';
 import { generateSessionSecret, hashSessionSecret, isWellFormedSecret } from './session-secret.js';
+import { RotatedToken } from './rotated-token.entity.js';
 import { Session } from './session.entity.js';
 
 export interface NewSession {
@@ -31,6 +32,7 @@ export class SessionsService {
 
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    @InjectRepository(RotatedToken) private readonly rotatedTokens: Repository<RotatedToken>,
     private readonly bus: DomainEventBus,
   ) {}
 
@@ -43,8 +45,6 @@ export class SessionsService {
       tokenHash: hashSessionSecret(secret),
       createdAt: now,
       lastSeenAt: now,
-      previousTokenHash: null,
-      rotatedAt: null,
       idleExpiresAt: new Date(Math.min(now.getTime() + input.idleTimeoutMs, now.getTime() + input.absoluteLifetimeMs)),
       absoluteExpiresAt: new Date(now.getTime() + input.absoluteLifetimeMs),
       revokedAt: null,
@@ -69,13 +69,9 @@ export class SessionsService {
       .getOne();
   }
 
-  /** JWT strategy: the row whose current or previous refresh-token hash this is, with its user. */
-  findByRefreshHash(hash: string): Promise<Session | null> {
-    return this.sessions
-      .createQueryBuilder('s')
-      .innerJoinAndSelect('s.user', 'u')
-      .where('s.tokenHash = :hash OR s.previousTokenHash = :hash', { hash })
-      .getOne();
+  /** JWT strategy: the record of a refresh-token hash this session rotated away from, if any. */
+  findRotated(hash: string): Promise<RotatedToken | null> {
+    return this.rotatedTokens.findOneBy({ tokenHash: hash });
   }
 
   /** The row by id with its user (used to re-encode claims). */
@@ -84,18 +80,24 @@ export class SessionsService {
   }
 
   /**
-   * Rotates the refresh secret in one conditional UPDATE: it applies only while `fromHash` is still
-   * current, so concurrent rotations of the same token cannot fork the session. Returns whether this call rotated it.
+   * Rotates the refresh secret in one transaction: a conditional UPDATE that applies only while
+   * `fromHash` is still current (so concurrent rotations of one token cannot fork the session),
+   * and the record of the old hash. Returns whether this call rotated it.
    */
   async rotate(session: Session, fromHash: string, toHash: string, idleTimeoutMs: number, now = new Date()): Promise<boolean> {
     const idleExpiresAt = new Date(Math.min(now.getTime() + idleTimeoutMs, session.absoluteExpiresAt.getTime()));
-    const result = await this.sessions.update(
-      { id: session.id, tokenHash: fromHash, revokedAt: IsNull() },
-      { tokenHash: toHash, previousTokenHash: fromHash, rotatedAt: now, lastSeenAt: now, idleExpiresAt },
-    );
-    if (!result.affected) return false;
-    Object.assign(session, { tokenHash: toHash, previousTokenHash: fromHash, rotatedAt: now, lastSeenAt: now, idleExpiresAt });
-    return true;
+    const rotated = await this.sessions.manager.transaction(async (tx) => {
+      const result = await tx.update(
+        Session,
+        { id: session.id, tokenHash: fromHash, revokedAt: IsNull() },
+        { tokenHash: toHash, lastSeenAt: now, idleExpiresAt },
+      );
+      if (!result.affected) return false;
+      await tx.insert(RotatedToken, { tokenHash: fromHash, sessionId: session.id, rotatedAt: now });
+      return true;
+    });
+    if (rotated) Object.assign(session, { tokenHash: toHash, lastSeenAt: now, idleExpiresAt });
+    return rotated;
   }
 
   /** Sessions revoked since `since`, to rebuild in-memory revocation state after a restart. */
