@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Connection } from 'mysql2/promise';
 import { countDuring } from './support/query-counter.js';
-import { as, loginBearer, loginCookie, register, type Credential } from './support/client.js';
+import { as, createAdmin, loginBearer, loginCookie, register, updateCookies, type Credential } from './support/client.js';
 import { serverConnection } from './support/databases.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -69,5 +69,74 @@ describe('query budget: touch interval', () => {
       await conn.end();
       await t.close();
     }
+  });
+});
+
+describe('query budget: JWT strategy on MariaDB', () => {
+  let t: TestApp;
+  let conn: Connection;
+  beforeAll(async () => {
+    t = await startTestApp('mariadb', { AUTH_STRATEGY: 'jwt' });
+    conn = await serverConnection();
+  });
+  afterAll(async () => {
+    await conn?.end();
+    await t?.close();
+  });
+
+  const none = { select: 0, insert: 0, update: 0, delete: 0 };
+
+  it('an authenticated read runs 0 SQL statements (cookie and bearer)', async () => {
+    const { email } = await register(t);
+    for (const cred of [await loginCookie(t, email), await loginBearer(t, email)]) {
+      for (let i = 0; i < 3; i++) {
+        let status = 0;
+        const used = await countDuring(conn, async () => {
+          status = (await as(t.http.get('/auth/me'), cred)).status;
+        });
+        expect(status).toBe(200);
+        expect(used).toEqual(none);
+      }
+    }
+  });
+
+  it('a revoked token is refused with 0 statements', async () => {
+    const { email } = await register(t);
+    const cred = await loginBearer(t, email);
+    await as(t.http.post('/auth/logout'), cred);
+    let status = 0;
+    const used = await countDuring(conn, async () => {
+      status = (await as(t.http.get('/auth/me'), cred)).status;
+    });
+    expect(status).toBe(401);
+    expect(used).toEqual(none);
+  });
+
+  it('the first cookie request after a role change re-encodes with 1 SELECT, then 0 again', async () => {
+    const admin = await loginCookie(t, (await createAdmin(t)).email);
+    const { id, email } = await register(t);
+    const cred = await loginCookie(t, email);
+    await as(t.http.patch(`/users/${id}/roles`), admin).send({ roles: ['auditor'] });
+    let res: Awaited<ReturnType<typeof t.http.get>> | undefined;
+    const first = await countDuring(conn, async () => {
+      res = await as(t.http.get('/auth/me'), cred);
+    });
+    expect(res!.status).toBe(200);
+    expect(res!.body.user.roles).toEqual(['auditor']);
+    expect(first).toEqual({ select: 1, insert: 0, update: 0, delete: 0 });
+    updateCookies(cred, res!);
+    const next = await countDuring(conn, () => as(t.http.get('/auth/me'), cred));
+    expect(next).toEqual(none);
+  });
+
+  it('a refresh is 1 SELECT and one transaction (1 UPDATE, 1 INSERT)', async () => {
+    const { email } = await register(t);
+    const cred = (await loginBearer(t, email)) as { refreshToken: string };
+    let status = 0;
+    const used = await countDuring(conn, async () => {
+      status = (await t.http.post('/auth/token').send({ grant_type: 'refresh_token', refresh_token: cred.refreshToken })).status;
+    });
+    expect(status).toBe(200);
+    expect(used).toEqual({ select: 1, insert: 1, update: 1, delete: 0 });
   });
 });
