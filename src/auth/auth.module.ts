@@ -15,6 +15,7 @@ import { RevocationListener } from './revocation.listener.js';
 import { TokensModule, type TokensOptions } from '../tokens/index.js';
 import { AuthService } from './auth.service.js';
 import { LocalStrategy } from './local.strategy.js';
+import { JwtPassportStrategy, SessionPassportStrategy } from './passport-strategies.js';
 import { SessionPurgeJob } from './session-purge.job.js';
 import { SessionProvider } from './session-provider.js';
 import { sessionProviderBinding } from './session-provider.factory.js';
@@ -32,6 +33,8 @@ import { SessionsController } from './sessions.controller.js';
     AuthCookies,
     AuthService,
     LocalStrategy,
+    SessionPassportStrategy,
+    JwtPassportStrategy,
     AccountEventsListener,
     RevocationListener,
     SessionPurgeJob,

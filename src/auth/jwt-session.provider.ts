@@ -4,7 +4,7 @@ import { DomainError } from '../common/domain-error.js';
 import { hashSessionSecret, SessionsService, type Session } from '../sessions/index.js';
 import { AccessTokenService, RefreshSecrets, RevocationRegistry, type AccessClaims } from '../tokens/index.js';
 import { UsersService, type User } from '../users/index.js';
-import type { AuthContext, AuthenticatedRequest, ClientInfo } from './auth-context.js';
+import type { AuthContext, AuthenticatedRequest, ClientInfo, Transport } from './auth-context.js';
 import { AuthCookies } from './auth-cookies.js';
 import type { AuthModuleOptions } from './auth-options.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
@@ -45,18 +45,22 @@ export class JwtSessionProvider extends SessionProvider {
 
   async authenticate(req: AuthenticatedRequest): Promise<AuthContext | null> {
     const credential = this.cookies.extract(req);
-    if (!credential) return null;
-    const claims = this.tokens.verify(credential.token);
+    return credential ? this.authenticateToken(credential.token, credential.transport, req.res as Response) : null;
+  }
+
+  /** Verifies an access token and applies the registry; 0 queries unless the claims must be re-encoded. */
+  async authenticateToken(token: string, transport: Transport, res: Response): Promise<AuthContext | null> {
+    const claims = this.tokens.verify(token);
     if (!claims || this.registry.isSessionRevoked(claims.sid)) return null;
     if (this.registry.areClaimsStale(claims.sub, claims.ver)) {
       // A bearer client holds its token itself: tell it to refresh. A browser gets new claims in place.
-      if (credential.transport === 'bearer') throw new DomainError('CLAIMS_CHANGED', 'The user\'s roles or permissions changed; refresh the access token');
-      return this.reencode(claims, req.res as Response);
+      if (transport === 'bearer') throw new DomainError('CLAIMS_CHANGED', 'The user\'s roles or permissions changed; refresh the access token');
+      return this.reencode(claims, res);
     }
     return {
       user: { id: claims.sub, email: claims.email, name: claims.name, roles: claims.roles, status: 'active' },
       sessionId: claims.sid,
-      transport: credential.transport,
+      transport,
     };
   }
 

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request, Response } from 'express';
+import passport from 'passport';
+import { ExtractJwt, Strategy as PassportJwtStrategy, type JwtFromRequestFunction } from 'passport-jwt';
+import type { AuthContext, AuthenticatedRequest } from './auth-context.js';
+import { AuthCookies } from './auth-cookies.js';
+import { JwtSessionProvider } from './jwt-session.provider.js';
+import { SessionProvider } from './session-provider.js';
+
+type Done = (error: unknown, user?: unknown) => void;
+
+/** A passport strategy whose whole job is a callback on the request (like passport-custom). */
+class RequestStrategy extends passport.Strategy {
+  constructor(private readonly verify: (req: Request, done: Done) => void) {
+    super();
+  }
+
+  override authenticate(req: Request): void {
+    this.verify(req, (error, user) => (error ? this.error(error as Error) : user ? this.success(user) : this.fail(401)));
+  }
+}
+
+/** `AuthGuard('session')`: whatever strategy is configured, through the bound `SessionProvider`. */
+@Injectable()
+export class SessionPassportStrategy extends PassportStrategy(RequestStrategy, 'session') {
+  constructor(private readonly provider: SessionProvider) {
+    super();
+  }
+
+  validate(req: AuthenticatedRequest): Promise<AuthContext | null> {
+    return this.provider.authenticate(req);
+  }
+}
+
+/**
+ * passport-jwt verifies through jsonwebtoken, which has no EdDSA and is several times slower, so
+ * this subclass keeps passport-jwt's extraction and hands the token to our verifier.
+ */
+class ExtractingJwtStrategy extends PassportJwtStrategy {
+  constructor(
+    private readonly extract: JwtFromRequestFunction,
+    private readonly verifyToken: (req: Request, token: string, done: Done) => void,
+  ) {
+    super({ jwtFromRequest: extract, secretOrKeyProvider: (_req, _token, done) => done(new Error('not used'), undefined) }, () => undefined);
+  }
+
+  override authenticate(req: Request): void {
+    const token = this.extract(req);
+    if (!token) return this.fail(401);
+    this.verifyToken(req, token, (error, user) => (error ? this.error(error as Error) : user ? this.success(user) : this.fail(401)));
+  }
+}
+
+/** `AuthGuard('jwt')` (JWT strategy): passport-jwt extraction from the bearer header or the access cookie. */
+@Injectable()
+export class JwtPassportStrategy extends PassportStrategy(ExtractingJwtStrategy, 'jwt') {
+  constructor(
+    private readonly provider: SessionProvider,
+    cookies: AuthCookies,
+  ) {
+    super(ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), (req: Request) => cookies.extract(req)?.token ?? null]));
+  }
+
+  async validate(req: Request, token: string): Promise<AuthContext | null> {
+    if (!(this.provider instanceof JwtSessionProvider)) return null;
+    const transport = req.headers.authorization ? 'bearer' : 'cookie';
+    return this.provider.authenticateToken(token, transport, req.res as Response);
+  }
+}
