@@ -3,6 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { configLoaders, type AuthConfig, type Configuration, type DatabaseConfig } from '../config/index.js';
 import { AdminModule } from './admin/index.js';
+import { AppController } from './app.controller.js';
 import { AuthModule, type AuthModuleOptions } from './auth/index.js';
 import { typeormOptions } from './database/index.js';
 import { HealthModule } from './health/index.js';
@@ -16,6 +17,7 @@ export class AppModule {
   static forRoot(config: Configuration): DynamicModule {
     return {
       module: AppModule,
+      controllers: [AppController],
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: configLoaders(config) }),
         TypeOrmModule.forRootAsync({

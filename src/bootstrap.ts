@@ -27,6 +27,8 @@ export async function createApp(config: Configuration, options: CreateAppOptions
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  // Responses are no-store: an ETag (a SHA-1 of every body) would buy nothing.
+  app.set('etag', false);
   app.set('trust proxy', config.app.trustProxy);
   app.useBodyParser('json', { limit: config.app.bodyLimit, strict: true });
   app.use(cookieParser());

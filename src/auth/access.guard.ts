@@ -13,18 +13,34 @@ export class AccessGuard implements CanActivate {
     private readonly provider: SessionProvider,
   ) {}
 
+  /** Route metadata never changes after boot: read it once per handler, not once per request. */
+  private readonly policies = new WeakMap<object, { isPublic: boolean; roles: string[] }>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const { isPublic, roles } = this.policyFor(context);
+    if (isPublic) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const auth = req.user ?? (await this.provider.authenticate(req));
     if (!auth) throw new DomainError('UNAUTHENTICATED', 'Authentication required');
     req.user = auth;
-    const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets);
-    if (roles?.length && !roles.some((role) => auth.user.roles.includes(role))) {
+    if (roles.length && !roles.some((role) => auth.user.roles.includes(role))) {
       throw new DomainError('FORBIDDEN', 'You do not have the role this needs');
     }
     return true;
+  }
+
+  private policyFor(context: ExecutionContext): { isPublic: boolean; roles: string[] } {
+    const handler = context.getHandler();
+    let policy = this.policies.get(handler);
+    if (!policy) {
+      const targets = [handler, context.getClass()];
+      policy = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false,
+        roles: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets) ?? [],
+      };
+      this.policies.set(handler, policy);
+    }
+    return policy;
   }
 }

@@ -5,7 +5,8 @@ import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
 import type { Transport } from './auth-context.js';
 import type { IssuedCredentials } from './session-provider.js';
 
-const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
+/** RFC 6750 b64token; the scheme name is case-insensitive. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /**
  * Carries credentials in and out: HttpOnly cookies for browsers, the Authorization header for
@@ -31,8 +32,8 @@ export class AuthCookies {
   extract(req: Request): { token: string; transport: Transport } | null {
     const header = req.headers.authorization;
     if (header !== undefined) {
-      const match = BEARER.exec(header);
-      return { token: match ? match[1] : '', transport: 'bearer' };
+      const token = header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer ' ? header.slice(7) : '';
+      return { token: B64TOKEN.test(token) ? token : '', transport: 'bearer' };
     }
     const cookie = (req.cookies as Record<string, unknown> | undefined)?.[this.accessName];
     return typeof cookie === 'string' && cookie !== '' ? { token: cookie, transport: 'cookie' } : null;
