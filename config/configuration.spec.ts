@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { ConfigurationError, loadConfiguration } from './configuration.js';
 import { parseDuration } from './duration.js';
 
@@ -57,6 +58,27 @@ describe('loadConfiguration', () => {
       expect(problems.filter((line) => line.startsWith(`${name}:`))).toHaveLength(1);
     }
     expect(problems.join('\n')).not.toContain('secret-password');
+  });
+
+  it('production with the JWT strategy requires configured keys and refresh secret', () => {
+    expect(() => loadConfiguration({ NODE_ENV: 'production', AUTH_STRATEGY: 'jwt' })).toThrow(/AUTH_JWT_KEYS[\s\S]*AUTH_REFRESH_SECRET/);
+    expect(loadConfiguration({ NODE_ENV: 'production' }).auth.jwt.devKeyFile).toBeNull();
+  });
+
+  it('reads JWT keys from PEM (with \\n escapes) and JWK, and refuses a public first key without echoing it', () => {
+    const key = generateKeyPairSync('ed25519').privateKey;
+    const pem = (key.export({ format: 'pem', type: 'pkcs8' }) as string).replace(/\n/g, '\\n');
+    expect(loadConfiguration({ AUTH_JWT_KEYS: pem }).auth.jwt.keys[0].asymmetricKeyType).toBe('ed25519');
+    const jwk = JSON.stringify({ keys: [key.export({ format: 'jwk' })] });
+    expect(loadConfiguration({ AUTH_JWT_KEYS: jwk }).auth.jwt.keys).toHaveLength(1);
+    const publicPem = createPublicKey(key).export({ format: 'pem', type: 'spki' }) as string;
+    expect(() => loadConfiguration({ AUTH_JWT_KEYS: publicPem })).toThrow(/AUTH_JWT_KEYS: the first key signs/);
+    try {
+      loadConfiguration({ AUTH_JWT_KEYS: '-----BEGIN PRIVATE KEY-----\nc2VjcmV0LW1hdGVyaWFs\n-----END PRIVATE KEY-----' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('c2VjcmV0LW1hdGVyaWFs');
+    }
+    expect(() => loadConfiguration({ AUTH_REFRESH_SECRET: 'short' })).toThrow(/AUTH_REFRESH_SECRET/);
   });
 
   it('refuses a touch interval not shorter than the idle timeout', () => {
