@@ -21,10 +21,18 @@ export interface JwtConfig {
   refreshSecret: string | null;
 }
 
+export type RoleChangePolicy = 'reencode' | 'invalidate';
+
 export interface AuthConfig {
   strategy: AuthStrategy;
   cookieSecure: boolean;
   registrationOpen: boolean;
+  /** What a role change does to the user's live sessions. */
+  roleChangePolicy: RoleChangePolicy;
+  /** Live sessions a user may hold; the least recently used goes first. Null: unlimited. */
+  maxSessionsPerUser: number | null;
+  /** Role → permissions, embedded in access tokens and checked by `@Permissions()`. */
+  rolePermissions: Record<string, string[]>;
   session: {
     idleTimeoutMs: number;
     absoluteLifetimeMs: number;
@@ -55,8 +63,30 @@ export function readAuthConfig(env: EnvReader, nodeEnv: NodeEnv): AuthConfig {
     cookieSecure: env.bool('AUTH_COOKIE_SECURE', production),
     registrationOpen: env.oneOf('AUTH_REGISTRATION', ['open', 'closed'], production ? 'closed' : 'open') === 'open',
     session,
+    roleChangePolicy: env.oneOf<RoleChangePolicy>('AUTH_ROLE_CHANGE_POLICY', ['reencode', 'invalidate'], 'reencode'),
+    maxSessionsPerUser: env.int('AUTH_MAX_SESSIONS_PER_USER', 0, 0, 10_000) || null,
+    rolePermissions: readRolePermissions(env),
     jwt: readJwtConfig(env, production, strategy === 'jwt'),
   };
+}
+
+export const DEFAULT_ROLE_PERMISSIONS = '{"admin":["users:read","users:write","sessions:revoke"]}';
+
+function readRolePermissions(env: EnvReader): Record<string, string[]> {
+  const text = env.string('AUTH_ROLE_PERMISSIONS', DEFAULT_ROLE_PERMISSIONS);
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    const valid =
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      !Array.isArray(parsed) &&
+      Object.values(parsed).every((perms) => Array.isArray(perms) && perms.every((p) => typeof p === 'string' && p.length > 0 && p.length <= 64));
+    if (valid) return parsed as Record<string, string[]>;
+  } catch {
+    // reported below
+  }
+  env.problem('AUTH_ROLE_PERMISSIONS', 'must be a JSON object mapping each role to an array of permission strings');
+  return {};
 }
 
 function readJwtConfig(env: EnvReader, production: boolean, required: boolean): JwtConfig {

@@ -28,7 +28,16 @@ export class AppModule {
           inject: [ConfigService],
           useFactory: (c: ConfigService): AuthModuleOptions => {
             const auth = c.getOrThrow<AuthConfig>('auth');
-            return { strategy: auth.strategy, cookieSecure: auth.cookieSecure, registrationOpen: auth.registrationOpen, session: auth.session, jwt: auth.jwt };
+            return {
+              strategy: auth.strategy,
+              cookieSecure: auth.cookieSecure,
+              registrationOpen: auth.registrationOpen,
+              roleChangePolicy: auth.roleChangePolicy,
+              maxSessionsPerUser: auth.maxSessionsPerUser,
+              rolePermissions: auth.rolePermissions,
+              session: auth.session,
+              jwt: auth.jwt,
+            };
           },
         }),
         AdminModule,

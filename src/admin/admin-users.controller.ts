@@ -1,15 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles, UserView } from '../auth/index.js';
+import { Permissions, UserView } from '../auth/index.js';
 import { SessionsService } from '../sessions/index.js';
 import { UsersService } from '../users/index.js';
 import { AdminSetPasswordDto, ListUsersQuery, RevokedCount, SetRolesDto, UserPage } from './dto/admin.dto.js';
 
-/** User administration, for the `admin` role. Changes reach the user's sessions on their next request. */
+/**
+ * User administration, by permission (`users:read`, `users:write`, `sessions:revoke`; the default
+ * map grants all three to `admin`). Changes reach the user's sessions on their next request.
+ */
 @ApiTags('users')
 @ApiCookieAuth()
 @ApiBearerAuth()
-@Roles('admin')
 @Controller('users')
 export class AdminUsersController {
   constructor(
@@ -18,6 +20,7 @@ export class AdminUsersController {
   ) {}
 
   @Get()
+  @Permissions('users:read')
   @ApiOkResponse({ type: UserPage })
   async list(@Query() query: ListUsersQuery): Promise<UserPage> {
     const { items, total } = await this.users.list(query.limit, query.offset);
@@ -25,18 +28,21 @@ export class AdminUsersController {
   }
 
   @Get(':id')
+  @Permissions('users:read')
   @ApiOkResponse({ type: UserView })
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserView> {
     return UserView.of(await this.users.getById(id));
   }
 
   @Patch(':id/roles')
+  @Permissions('users:write')
   @ApiOkResponse({ type: UserView })
   async setRoles(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetRolesDto): Promise<UserView> {
     return UserView.of(await this.users.setRoles(id, body.roles));
   }
 
   @Post(':id/suspend')
+  @Permissions('users:write')
   @HttpCode(200)
   @ApiOkResponse({ type: UserView })
   async suspend(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserView> {
@@ -44,6 +50,7 @@ export class AdminUsersController {
   }
 
   @Post(':id/unsuspend')
+  @Permissions('users:write')
   @HttpCode(200)
   @ApiOkResponse({ type: UserView })
   async unsuspend(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserView> {
@@ -52,6 +59,7 @@ export class AdminUsersController {
 
   /** Admin reset: every session of the user ends. */
   @Post(':id/password')
+  @Permissions('users:write')
   @HttpCode(204)
   @ApiNoContentResponse()
   async setPassword(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AdminSetPasswordDto): Promise<void> {
@@ -59,6 +67,7 @@ export class AdminUsersController {
   }
 
   @Delete(':id/sessions')
+  @Permissions('sessions:revoke')
   @ApiOkResponse({ type: RevokedCount })
   async endSessions(@Param('id', new ParseUUIDPipe()) id: string): Promise<RevokedCount> {
     await this.users.getById(id);

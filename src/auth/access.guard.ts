@@ -2,8 +2,14 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '../common/domain-error.js';
 import type { AuthenticatedRequest } from './auth-context.js';
-import { IS_PUBLIC, REQUIRED_ROLES } from './decorators.js';
+import { IS_PUBLIC, REQUIRED_PERMISSIONS, REQUIRED_ROLES } from './decorators.js';
 import { SessionProvider } from './session-provider.js';
+
+interface Policy {
+  isPublic: boolean;
+  roles: string[];
+  permissions: string[];
+}
 
 /** Global guard: every route needs a live session unless it is `@Public()`; `@Roles()` narrows further. */
 @Injectable()
@@ -14,11 +20,11 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   /** Route metadata never changes after boot: read it once per handler, not once per request. */
-  private readonly policies = new WeakMap<object, { isPublic: boolean; roles: string[] }>();
+  private readonly policies = new WeakMap<object, Policy>();
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const { isPublic, roles } = this.policyFor(context);
+    const { isPublic, roles, permissions } = this.policyFor(context);
     if (isPublic) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const auth = req.user ?? (await this.provider.authenticate(req));
@@ -27,10 +33,13 @@ export class AccessGuard implements CanActivate {
     if (roles.length && !roles.some((role) => auth.user.roles.includes(role))) {
       throw new DomainError('FORBIDDEN', 'You do not have the role this needs');
     }
+    if (permissions.length && !permissions.every((permission) => auth.user.permissions.includes(permission))) {
+      throw new DomainError('FORBIDDEN', 'You do not have the permission this needs');
+    }
     return true;
   }
 
-  private policyFor(context: ExecutionContext): { isPublic: boolean; roles: string[] } {
+  private policyFor(context: ExecutionContext): Policy {
     const handler = context.getHandler();
     let policy = this.policies.get(handler);
     if (!policy) {
@@ -38,6 +47,7 @@ export class AccessGuard implements CanActivate {
       policy = {
         isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false,
         roles: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets) ?? [],
+        permissions: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_PERMISSIONS, targets) ?? [],
       };
       this.policies.set(handler, policy);
     }

@@ -1,11 +1,22 @@
-import { Injectable } from '@nestjs/common';
-import { OnDomainEvent, UserPasswordChangedEvent, UserSuspendedEvent } from '../events/index.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { OnDomainEvent, UserPasswordChangedEvent, UserRolesChangedEvent, UserSuspendedEvent } from '../events/index.js';
 import { SessionsService } from '../sessions/index.js';
+import type { AuthModuleOptions } from './auth-options.js';
+import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
 
 /** Turns account changes into session changes; runs after the user change has committed. */
 @Injectable()
 export class AccountEventsListener {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    @Inject(AUTH_MODULE_OPTIONS) private readonly options: AuthModuleOptions,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  /** `invalidate` policy: the user signs in again. (`reencode` needs nothing here: see RevocationListener.) */
+  @OnDomainEvent(UserRolesChangedEvent)
+  async onRolesChanged(event: UserRolesChangedEvent): Promise<void> {
+    if (this.options.roleChangePolicy === 'invalidate') await this.sessions.revokeAllForUser(event.userId, 'roles_changed');
+  }
 
   @OnDomainEvent(UserSuspendedEvent)
   async onSuspended(event: UserSuspendedEvent): Promise<void> {

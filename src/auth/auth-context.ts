@@ -6,6 +6,7 @@ export interface AuthUser {
   email: string;
   name: string | null;
   roles: string[];
+  permissions: string[];
   status: 'active' | 'suspended';
 }
 

@@ -12,6 +12,7 @@ import { AUTH_ASYNC_OPTIONS_TYPE, AUTH_OPTIONS_TYPE, ConfigurableAuthModule } fr
 import type { AuthModuleOptions } from './auth-options.js';
 import { JwksController } from './jwks.controller.js';
 import { RevocationListener } from './revocation.listener.js';
+import { RolePermissions } from './role-permissions.js';
 import { TokensModule, type TokensOptions } from '../tokens/index.js';
 import { AuthService } from './auth.service.js';
 import { LocalStrategy } from './local.strategy.js';
@@ -36,6 +37,7 @@ import { SessionsController } from './sessions.controller.js';
     SessionPassportStrategy,
     JwtPassportStrategy,
     AccountEventsListener,
+    RolePermissions,
     RevocationListener,
     SessionPurgeJob,
     { provide: APP_GUARD, useClass: AccessGuard },

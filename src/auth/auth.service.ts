@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
+import { SessionsService } from '../sessions/index.js';
 import { UsersService, type User } from '../users/index.js';
 import type { ClientInfo } from './auth-context.js';
 import type { AuthModuleOptions } from './auth-options.js';
@@ -15,6 +16,7 @@ export class AuthService {
     @Inject(AUTH_MODULE_OPTIONS) private readonly options: AuthModuleOptions,
     private readonly users: UsersService,
     private readonly provider: SessionProvider,
+    private readonly sessions: SessionsService,
   ) {}
 
   register(input: { email: string; password: string; name?: string }): Promise<User> {
@@ -40,6 +42,9 @@ export class AuthService {
 
   async signIn(user: User, client: ClientInfo): Promise<IssuedCredentials> {
     const credentials = await this.provider.signIn(user, client);
+    if (this.options.maxSessionsPerUser) {
+      await this.sessions.enforceLimit(user.id, credentials.sessionId, this.options.maxSessionsPerUser);
+    }
     this.logger.log({ event: 'auth.login', userId: user.id, sessionId: credentials.sessionId, ip: client.ip, strategy: this.provider.strategy });
     return credentials;
   }

@@ -6,6 +6,7 @@ import type { AuthContext, AuthenticatedRequest, ClientInfo } from './auth-conte
 import { AuthCookies } from './auth-cookies.js';
 import type { AuthModuleOptions } from './auth-options.js';
 import { toAuthUser } from './auth-user.js';
+import { RolePermissions } from './role-permissions.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
 import { SessionProvider, type IssuedCredentials } from './session-provider.js';
 
@@ -21,6 +22,7 @@ export class DatabaseSessionProvider extends SessionProvider {
     @Inject(AUTH_MODULE_OPTIONS) private readonly options: AuthModuleOptions,
     private readonly sessions: SessionsService,
     private readonly cookies: AuthCookies,
+    private readonly permissions: RolePermissions,
   ) {
     super();
   }
@@ -34,7 +36,7 @@ export class DatabaseSessionProvider extends SessionProvider {
     if (now.getTime() - session.lastSeenAt.getTime() >= this.options.session.touchIntervalMs) {
       await this.sessions.touch(session, this.options.session.idleTimeoutMs, now);
     }
-    return { user: toAuthUser(session.user), sessionId: session.id, transport: credential.transport };
+    return { user: toAuthUser(session.user, this.permissions.of(session.user.roles)), sessionId: session.id, transport: credential.transport };
   }
 
   async signIn(user: User, client: ClientInfo): Promise<IssuedCredentials> {

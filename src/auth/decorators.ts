@@ -3,12 +3,16 @@ import type { AuthContext, AuthenticatedRequest, AuthUser } from './auth-context
 
 export const IS_PUBLIC = 'auth:public';
 export const REQUIRED_ROLES = 'auth:roles';
+export const REQUIRED_PERMISSIONS = 'auth:permissions';
 
 /** Opts a route out of the global deny-by-default guard. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 /** The caller needs at least one of these roles. */
 export const Roles = (...roles: string[]) => SetMetadata(REQUIRED_ROLES, roles);
+
+/** The caller needs every one of these permissions (from the role → permissions map). */
+export const Permissions = (...permissions: string[]) => SetMetadata(REQUIRED_PERMISSIONS, permissions);
 
 /** The signed-in user. */
 export const CurrentUser = createParamDecorator(

@@ -8,6 +8,8 @@ import type { AuthContext, AuthenticatedRequest, ClientInfo, Transport } from '.
 import { AuthCookies } from './auth-cookies.js';
 import type { AuthModuleOptions } from './auth-options.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
+import { toAuthUser } from './auth-user.js';
+import { RolePermissions } from './role-permissions.js';
 import { SessionProvider, type IssuedCredentials } from './session-provider.js';
 
 function invalidGrant(): DomainError {
@@ -32,6 +34,7 @@ export class JwtSessionProvider extends SessionProvider {
     private readonly tokens: AccessTokenService,
     private readonly refreshSecrets: RefreshSecrets,
     private readonly registry: RevocationRegistry,
+    private readonly permissions: RolePermissions,
   ) {
     super();
   }
@@ -58,7 +61,7 @@ export class JwtSessionProvider extends SessionProvider {
       return this.reencode(claims, res);
     }
     return {
-      user: { id: claims.sub, email: claims.email, name: claims.name, roles: claims.roles, status: 'active' },
+      user: { id: claims.sub, email: claims.email, name: claims.name, roles: claims.roles, permissions: claims.perms, status: 'active' },
       sessionId: claims.sid,
       transport,
     };
@@ -116,8 +119,7 @@ export class JwtSessionProvider extends SessionProvider {
     if (!session?.user || !this.sessions.isLive(session) || session.user.status !== 'active') return null;
     const issued = this.tokens.issue(this.subject(session, session.user), session.absoluteExpiresAt);
     this.cookies.set(res, { sessionId: session.id, accessToken: issued.token, accessExpiresInMs: issued.expiresInMs });
-    const { id, email, name, roles, status } = session.user;
-    return { user: { id, email, name, roles, status }, sessionId: session.id, transport: 'cookie' };
+    return { user: toAuthUser(session.user, issued.claims.perms), sessionId: session.id, transport: 'cookie' };
   }
 
   private credentials(session: Session, user: User, refreshToken: string): IssuedCredentials {
@@ -132,6 +134,7 @@ export class JwtSessionProvider extends SessionProvider {
   }
 
   private subject(session: Session, user: User) {
-    return { sub: user.id, sid: session.id, email: user.email, name: user.name, roles: user.roles, ver: user.version };
+    const perms = this.permissions.of(user.roles);
+    return { sub: user.id, sid: session.id, email: user.email, name: user.name, roles: user.roles, perms, ver: user.version };
   }
 }

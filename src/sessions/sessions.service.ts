@@ -129,7 +129,16 @@ export class SessionsService {
       .andWhere('s.revokedAt IS NULL')
       .andWhere('s.idleExpiresAt > :now AND s.absoluteExpiresAt > :now', { now })
       .orderBy('s.lastSeenAt', 'DESC')
+      .addOrderBy('s.createdAt', 'DESC')
       .getMany();
+  }
+
+  /** Keeps at most `max` live sessions: the least recently used others are revoked (`keepSessionId` always stays). */
+  async enforceLimit(userId: string, keepSessionId: string, max: number): Promise<string[]> {
+    const live = (await this.listLive(userId)).filter((session) => session.id !== keepSessionId);
+    const excess = live.slice(Math.max(0, max - 1));
+    for (const session of excess) await this.revoke(session.id, userId, 'session_cap');
+    return excess.map((session) => session.id);
   }
 
   /** Revokes one session of this user; false when there is no such live session of theirs. */

@@ -11,11 +11,13 @@ export interface AccessClaims {
   email: string;
   name: string | null;
   roles: string[];
+  /** Derived from the roles when the token was issued. */
+  perms: string[];
   /** The user's version when the claims were encoded; older than the registry's means stale. */
   ver: number;
 }
 
-export type AccessSubject = Pick<AccessClaims, 'sub' | 'sid' | 'email' | 'name' | 'roles' | 'ver'>;
+export type AccessSubject = Pick<AccessClaims, 'sub' | 'sid' | 'email' | 'name' | 'roles' | 'perms' | 'ver'>;
 
 export function isAccessClaims(value: unknown): value is AccessClaims {
   const c = value as Partial<AccessClaims> | null;
@@ -28,6 +30,8 @@ export function isAccessClaims(value: unknown): value is AccessClaims {
     typeof c.ver === 'number' &&
     typeof c.exp === 'number' &&
     Array.isArray(c.roles) &&
-    c.roles.every((role) => typeof role === 'string')
+    c.roles.every((role) => typeof role === 'string') &&
+    Array.isArray(c.perms) &&
+    c.perms.every((perm) => typeof perm === 'string')
   );
 }

@@ -143,16 +143,22 @@ export class UsersService {
     await this.setPassword(id, newPassword, keepSessionId);
   }
 
-  /** Applies a change and bumps the version in one statement; the event is published only after it commits. */
+  /**
+   * Applies a change and bumps the version in one transaction, reading back the version it
+   * committed (concurrent changes each get their own). Callers publish events only after this returns.
+   */
   private async bump(user: User, changes: Partial<Pick<User, 'roles' | 'status' | 'passwordHash'>>): Promise<void> {
     const updatedAt = new Date();
-    await this.users
-      .createQueryBuilder()
-      .update(User)
-      .set({ ...changes, updatedAt, version: () => 'version + 1' })
-      .where('id = :id', { id: user.id })
-      .execute();
-    Object.assign(user, changes, { updatedAt, version: user.version + 1 });
+    const version = await this.users.manager.transaction(async (tx) => {
+      await tx
+        .createQueryBuilder()
+        .update(User)
+        .set({ ...changes, updatedAt, version: () => 'version + 1' })
+        .where('id = :id', { id: user.id })
+        .execute();
+      return (await tx.findOneOrFail(User, { select: { id: true, version: true }, where: { id: user.id } })).version;
+    });
+    Object.assign(user, changes, { updatedAt, version });
   }
 }
 

@@ -146,7 +146,7 @@ export function runContractSuite(target: ContractTarget): void {
         const { email } = await register(t);
         const res = await as(t.http.get('/users'), await loginCookie(t, email));
         expect(res.status).toBe(403);
-        expect(res.body.code).toBe('FORBIDDEN');
+        expect(res.body).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
       });
     });
 

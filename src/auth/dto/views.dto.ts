@@ -9,11 +9,13 @@ export class UserView {
   @ApiProperty() email: string;
   @ApiProperty({ nullable: true, type: String }) name: string | null;
   @ApiProperty({ type: [String] }) roles: string[];
+  @ApiPropertyOptional({ type: [String], description: 'the signed-in user only' }) permissions?: string[];
   @ApiProperty({ enum: ['active', 'suspended'] }) status: 'active' | 'suspended';
   @ApiPropertyOptional() createdAt?: string;
 
   static of(user: User | AuthUser): UserView {
     const view: UserView = { id: user.id, email: user.email, name: user.name, roles: user.roles, status: user.status };
+    if ('permissions' in user) view.permissions = user.permissions;
     if ('createdAt' in user) view.createdAt = user.createdAt.toISOString();
     return view;
   }
