@@ -58,6 +58,11 @@ export function readAuthConfig(env: EnvReader, nodeEnv: NodeEnv): AuthConfig {
     env.problem('AUTH_SESSION_TOUCH_INTERVAL', 'must be shorter than AUTH_SESSION_IDLE_TIMEOUT');
   }
   const strategy = env.oneOf<AuthStrategy>('AUTH_STRATEGY', ['database', 'jwt'], 'database');
+  const jwt = readJwtConfig(env, production, strategy === 'jwt');
+  if (strategy === 'jwt' && session.retentionMs < jwt.accessTtlMs + 30_000) {
+    // Revoked rows rebuild the revocation registry after a restart; purging them sooner would revive tokens.
+    env.problem('AUTH_SESSION_RETENTION', 'must be at least AUTH_JWT_ACCESS_TTL + 30s with the JWT strategy');
+  }
   return {
     strategy,
     cookieSecure: env.bool('AUTH_COOKIE_SECURE', production),
@@ -66,7 +71,7 @@ export function readAuthConfig(env: EnvReader, nodeEnv: NodeEnv): AuthConfig {
     roleChangePolicy: env.oneOf<RoleChangePolicy>('AUTH_ROLE_CHANGE_POLICY', ['reencode', 'invalidate'], 'reencode'),
     maxSessionsPerUser: env.int('AUTH_MAX_SESSIONS_PER_USER', 0, 0, 10_000) || null,
     rolePermissions: readRolePermissions(env),
-    jwt: readJwtConfig(env, production, strategy === 'jwt'),
+    jwt,
   };
 }
 

@@ -7,7 +7,13 @@ import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } fr
 export function parseJwtKeys(text: string): KeyObject[] {
   const source = text.replace(/\\n/g, '\n').trim();
   if (source.startsWith('{') || source.startsWith('[')) {
-    const parsed = JSON.parse(source) as unknown;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(source);
+    } catch {
+      // JSON.parse quotes its input in the message: never let key material reach a log.
+      throw new Error('the JSON is malformed');
+    }
     const list = Array.isArray(parsed) ? parsed : ((parsed as { keys?: unknown[] }).keys ?? [parsed]);
     return list.map((jwk) => jwkToKey(jwk as Record<string, unknown>));
   }

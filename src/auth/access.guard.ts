@@ -19,11 +19,12 @@ export class AccessGuard implements CanActivate {
     private readonly provider: SessionProvider,
   ) {}
 
-  /** Route metadata never changes after boot: read it once per handler, not once per request. */
-  private readonly policies = new WeakMap<object, Policy>();
+  /** Route metadata never changes after boot: read it once per route (class and handler), not once per request. */
+  private readonly policies = new WeakMap<object, Map<object, Policy>>();
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
+    // Only HTTP is served; any other transport is denied rather than waved through.
+    if (context.getType() !== 'http') return false;
     const { isPublic, roles, permissions } = this.policyFor(context);
     if (isPublic) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -41,15 +42,18 @@ export class AccessGuard implements CanActivate {
 
   private policyFor(context: ExecutionContext): Policy {
     const handler = context.getHandler();
-    let policy = this.policies.get(handler);
+    const cls = context.getClass();
+    let byHandler = this.policies.get(cls);
+    if (!byHandler) this.policies.set(cls, (byHandler = new Map()));
+    let policy = byHandler.get(handler);
     if (!policy) {
-      const targets = [handler, context.getClass()];
+      const targets = [handler, cls];
       policy = {
         isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false,
         roles: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets) ?? [],
         permissions: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_PERMISSIONS, targets) ?? [],
       };
-      this.policies.set(handler, policy);
+      byHandler.set(handler, policy);
     }
     return policy;
   }

@@ -4,13 +4,22 @@ import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error.js';
 import { SessionsService } from '../sessions/index.js';
 import { UsersService, type User } from '../users/index.js';
-import { clientInfo, type AuthContext } from './auth-context.js';
+import { clientInfo, type AuthContext, type AuthenticatedRequest } from './auth-context.js';
+import { SessionProvider } from './session-provider.js';
 import { AuthCookies } from './auth-cookies.js';
 import { AuthService } from './auth.service.js';
 import { CurrentAuth, Public } from './decorators.js';
 import { ChangePasswordDto, LoginDto, RegisterDto, TokenRequestDto } from './dto/credentials.dto.js';
 import { MeView, TokenResponse, UserEnvelope, UserView } from './dto/views.dto.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
+
+/** The token endpoint reports every failed grant as RFC 6749 `invalid_grant` (400). */
+function asInvalidGrant(error: unknown): never {
+  if (error instanceof DomainError && (error.code === 'INVALID_CREDENTIALS' || error.code === 'INVALID_GRANT')) {
+    throw new DomainError('INVALID_GRANT', 'Invalid email or password');
+  }
+  throw error;
+}
 
 @ApiTags('auth')
 @Controller('auth')
@@ -20,6 +29,7 @@ export class AuthController {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly cookies: AuthCookies,
+    private readonly provider: SessionProvider,
   ) {}
 
   @Public()
@@ -52,7 +62,7 @@ export class AuthController {
     const issued =
       body.grant_type === 'refresh_token'
         ? await this.auth.refresh(body.refresh_token!, client)
-        : await this.auth.signIn(await this.auth.verifyCredentials(body.email!, body.password!, client), client);
+        : await this.auth.signIn(await this.auth.verifyCredentials(body.email!, body.password!, client).catch(asInvalidGrant), client).catch(asInvalidGrant);
     return {
       access_token: issued.accessToken,
       token_type: 'Bearer',
@@ -67,21 +77,34 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: UserEnvelope })
   async refresh(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<UserEnvelope> {
+    if (this.provider.strategy !== 'jwt') throw new DomainError('UNSUPPORTED_GRANT', 'Database sessions have no refresh token');
     const token = this.cookies.refreshToken(req);
-    if (!token) throw new DomainError('INVALID_GRANT', 'No refresh token was sent');
-    const issued = await this.auth.refresh(token, clientInfo(req));
+    if (!token) throw new DomainError('INVALID_REFRESH_TOKEN', 'No refresh token was sent');
+    // A browser's refresh failing means it is signed out: 401, not the token endpoint's 400.
+    const issued = await this.auth.refresh(token, clientInfo(req)).catch((error: unknown) => {
+      throw error instanceof DomainError && error.code === 'INVALID_GRANT' ? new DomainError('INVALID_REFRESH_TOKEN', error.message) : error;
+    });
     this.cookies.set(res, issued);
     return { user: UserView.of(issued.user) };
   }
 
+  /**
+   * Public on purpose: with JWT sessions the access cookie may have expired while the refresh cookie
+   * still lives, and signing out must still end the session. Always clears the cookies.
+   */
+  @Public()
   @Post('logout')
   @HttpCode(204)
   @ApiCookieAuth()
   @ApiBearerAuth()
   @ApiNoContentResponse()
-  async logout(@CurrentAuth() auth: AuthContext, @Res({ passthrough: true }) res: Response): Promise<void> {
-    await this.sessions.revoke(auth.sessionId, auth.user.id, 'logout');
+  async logout(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const auth = await this.provider.authenticate(req).catch(() => null);
+    const refreshToken = this.cookies.refreshToken(req);
+    const session = auth ? { id: auth.sessionId, userId: auth.user.id } : refreshToken ? await this.sessions.findBySecret(refreshToken) : null;
+    if (session) await this.sessions.revoke(session.id, session.userId, 'logout');
     this.cookies.clear(res);
+    if (!session && req.headers.authorization) throw new DomainError('UNAUTHENTICATED', 'Authentication required');
   }
 
   @Post('logout-all')

@@ -69,7 +69,10 @@ export class JwtSessionProvider extends SessionProvider {
 
   async signIn(user: User, client: ClientInfo): Promise<IssuedCredentials> {
     const { idleTimeoutMs, absoluteLifetimeMs } = this.options.session;
-    const { session, secret } = await this.sessions.create({ userId: user.id, ...client, idleTimeoutMs, absoluteLifetimeMs });
+    const created = await this.sessions.create({ userId: user.id, userVersion: user.version, ...client, idleTimeoutMs, absoluteLifetimeMs });
+    // The account changed (password reset, suspension) while this sign-in was being checked.
+    if (!created) throw new DomainError('INVALID_CREDENTIALS', 'Invalid email or password');
+    const { session, secret } = created;
     return this.credentials(session, user, secret);
   }
 

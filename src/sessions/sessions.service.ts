@@ -6,9 +6,12 @@ import { DomainEventBus, SessionRevokedEvent, UserSessionsRevokedEvent } from '.
 import { generateSessionSecret, hashSessionSecret, isWellFormedSecret } from './session-secret.js';
 import { RotatedToken } from './rotated-token.entity.js';
 import { Session } from './session.entity.js';
+import { User } from '../users/index.js';
 
 export interface NewSession {
   userId: string;
+  /** The user's version when the credentials were checked; the row is written only if it still holds. */
+  userVersion: number;
   userAgent: string | null;
   ip: string | null;
   idleTimeoutMs: number;
@@ -36,8 +39,13 @@ export class SessionsService {
     private readonly bus: DomainEventBus,
   ) {}
 
-  /** Always a new row and a new secret: a session id presented before sign-in is never adopted. */
-  async create(input: NewSession, now = new Date()): Promise<{ session: Session; secret: string }> {
+  /**
+   * Always a new row and a new secret: a session id presented before sign-in is never adopted.
+   * One INSERT … SELECT that writes the row only while the user is still active at the version whose
+   * credentials were checked, so a sign-in racing a password reset or a suspension cannot outlive it.
+   * Returns null when the user changed meanwhile.
+   */
+  async create(input: NewSession, now = new Date()): Promise<{ session: Session; secret: string } | null> {
     const secret = generateSessionSecret();
     const session = this.sessions.create({
       id: randomUUID(),
@@ -52,8 +60,31 @@ export class SessionsService {
       userAgent: input.userAgent?.slice(0, 512) ?? null,
       ip: input.ip?.slice(0, 64) ?? null,
     });
-    await this.sessions.insert(session);
-    return { session, secret };
+    const inserted = await this.insertIfUserUnchanged(session, input.userVersion);
+    return inserted ? { session, secret } : null;
+  }
+
+  private async insertIfUserUnchanged(session: Session, userVersion: number): Promise<boolean> {
+    const connection = this.sessions.manager.connection;
+    const { driver } = connection;
+    const q = (name: string) => driver.escape(name);
+    const users = connection.getMetadata(User);
+    const columns = ['id', 'userId', 'tokenHash', 'createdAt', 'lastSeenAt', 'idleExpiresAt', 'absoluteExpiresAt', 'userAgent', 'ip'].map(
+      (property) => this.sessions.metadata.findColumnWithPropertyName(property)!,
+    );
+    const values = columns.filter((c) => c.propertyName !== 'userId').map((c) => driver.preparePersistentValue(c.getEntityValue(session), c));
+    const userColumn = (property: string) => q(users.findColumnWithPropertyName(property)!.databaseName);
+    const sql =
+      `INSERT INTO ${q(this.sessions.metadata.tableName)} (${columns.map((c) => q(c.databaseName)).join(', ')}) ` +
+      `SELECT ${columns.map((c) => (c.propertyName === 'userId' ? userColumn('id') : '?')).join(', ')} FROM ${q(users.tableName)} ` +
+      `WHERE ${userColumn('id')} = ? AND ${userColumn('version')} = ? AND ${userColumn('status')} = 'active'`;
+    const runner = connection.createQueryRunner();
+    try {
+      const result = await runner.query(sql, [...values, session.userId, userVersion], true);
+      return result.affected === 1;
+    } finally {
+      await runner.release();
+    }
   }
 
   /**
@@ -62,11 +93,7 @@ export class SessionsService {
    */
   async findBySecret(secret: string): Promise<Session | null> {
     if (!isWellFormedSecret(secret)) return null;
-    return this.sessions
-      .createQueryBuilder('s')
-      .innerJoinAndSelect('s.user', 'u')
-      .where('s.tokenHash = :hash', { hash: hashSessionSecret(secret) })
-      .getOne();
+    return this.withUser().where('s.tokenHash = :hash', { hash: hashSessionSecret(secret) }).getOne();
   }
 
   /** JWT strategy: the record of a refresh-token hash this session rotated away from, if any. */
@@ -76,7 +103,15 @@ export class SessionsService {
 
   /** The row by id with its user (used to re-encode claims). */
   findWithUser(sessionId: string): Promise<Session | null> {
-    return this.sessions.createQueryBuilder('s').innerJoinAndSelect('s.user', 'u').where('s.id = :sessionId', { sessionId }).getOne();
+    return this.withUser().where('s.id = :sessionId', { sessionId }).getOne();
+  }
+
+  /** The session joined with the user columns authorization needs (never the password hash). */
+  private withUser() {
+    return this.sessions
+      .createQueryBuilder('s')
+      .innerJoin('s.user', 'u')
+      .addSelect(['u.id', 'u.email', 'u.name', 'u.roles', 'u.status', 'u.version']);
   }
 
   /**

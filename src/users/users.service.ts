@@ -90,9 +90,10 @@ export class UsersService {
     const ok = await this.hasher.verify(user?.passwordHash ?? null, password);
     if (!user || !ok || user.status !== 'active') return null;
     if (this.hasher.needsRehash(user.passwordHash)) {
-      // Parameters were raised since this hash was made: upgrade it while we hold the password.
-      user.passwordHash = await this.hasher.hash(password);
-      await this.users.update({ id: user.id }, { passwordHash: user.passwordHash });
+      // Parameters were raised since this hash was made: upgrade it while we hold the password,
+      // unless the password changed meanwhile (never overwrite a newer hash).
+      const upgraded = await this.hasher.hash(password);
+      await this.users.update({ id: user.id, passwordHash: user.passwordHash }, { passwordHash: upgraded });
     }
     return user;
   }
@@ -108,10 +109,10 @@ export class UsersService {
     return user;
   }
 
+  /** Idempotent: suspending a suspended user publishes the event again, so a half-applied suspension completes on retry. */
   async suspend(id: string): Promise<User> {
     const user = await this.getById(id);
-    if (user.status === 'suspended') return user;
-    await this.bump(user, { status: 'suspended' });
+    if (user.status !== 'suspended') await this.bump(user, { status: 'suspended' });
     await this.bus.publish(new UserSuspendedEvent(user.id, user.version));
     this.logger.log({ event: 'user.suspended', userId: user.id });
     return user;

@@ -101,7 +101,10 @@ export function runContractSuite(target: ContractTarget): void {
         expect(unknown.headers['www-authenticate']).toEqual(wrong.headers['www-authenticate']);
         const tokenWrong = await t.http.post('/auth/token').send({ grant_type: 'password', email, password: 'nope nope' });
         const tokenUnknown = await t.http.post('/auth/token').send({ grant_type: 'password', email: uniqueEmail('x'), password: 'nope nope' });
-        expect(tokenWrong.status).toBe(401);
+        // The token endpoint speaks RFC 6749: 400 invalid_grant, identical for both.
+        expect(tokenWrong.status).toBe(400);
+        expect(tokenWrong.body.code).toBe('INVALID_GRANT');
+        expect(tokenUnknown.status).toBe(400);
         expect(tokenUnknown.body).toEqual(tokenWrong.body);
       });
 

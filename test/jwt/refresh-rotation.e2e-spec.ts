@@ -61,9 +61,9 @@ describe.each<Dialect>(['sqlite', 'mariadb'])('JWT refresh rotation on %s', (dia
     expect(r2.status).toBe(200);
     await sleep(1200);
     const replay = await refresh(first.refresh);
-    expect(replay.status).toBe(401);
+    expect(replay.status).toBe(400);
     expect(replay.body.code).toBe('INVALID_GRANT');
-    expect((await refresh(r2.body.refresh_token)).status).toBe(401);
+    expect((await refresh(r2.body.refresh_token)).status).toBe(400);
     expect((await me(r2.body.access_token)).status).toBe(401);
     expect((await me(first.access)).status).toBe(401);
     const row = await t.dataSource.getRepository(Session).findOneByOrFail({ tokenHash: sha256(r2.body.refresh_token) });
@@ -85,12 +85,13 @@ describe.each<Dialect>(['sqlite', 'mariadb'])('JWT refresh rotation on %s', (dia
     expect((await refresh(successor)).status).toBe(200);
   });
 
-  it('an unknown, malformed or missing refresh token is a 401, never 500', async () => {
+  it('an unknown, malformed or missing refresh token is a 400 invalid_grant (token endpoint) or 401 (cookie), never 500', async () => {
     for (const token of ['A'.repeat(43), 'short', '', 'x'.repeat(512)]) {
       const res = await refresh(token);
-      expect([400, 401]).toContain(res.status);
+      expect(res.status).toBe(400);
     }
     expect((await t.http.post('/auth/refresh')).status).toBe(401);
+    expect((await t.http.post('/auth/refresh').set('Cookie', `rt=${'A'.repeat(43)}`)).status).toBe(401);
   });
 
   it('browser flow: /auth/refresh rotates the cookie sent only to /auth', async () => {
@@ -113,5 +114,16 @@ describe.each<Dialect>(['sqlite', 'mariadb'])('JWT refresh rotation on %s', (dia
     const cred = await loginCookie(t, email);
     expect((await as(t.http.post('/auth/logout'), cred)).status).toBe(204);
     expect((await as(t.http.post('/auth/refresh'), cred)).status).toBe(401);
+  });
+
+  it('logout still ends the session when only the refresh cookie is left (access cookie expired)', async () => {
+    const { email } = await register(t);
+    const cred = (await loginCookie(t, email)) as { kind: 'cookie'; cookies: string[] };
+    const refreshOnly = { kind: 'cookie' as const, cookies: cred.cookies.filter((c) => c.startsWith('rt=')) };
+    const res = await as(t.http.post('/auth/logout'), refreshOnly);
+    expect(res.status).toBe(204);
+    expect(String(res.headers['set-cookie'])).toMatch(/rt=;/);
+    expect((await as(t.http.post('/auth/refresh'), refreshOnly)).status).toBe(401);
+    expect((await as(t.http.get('/auth/me'), cred)).status).toBe(401);
   });
 });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { EntityManager } from 'typeorm';
+import { SessionProvider } from '../../src/auth/index.js';
 import { UserRolesChangedEvent } from '../../src/events/index.js';
+import { Session } from '../../src/sessions/index.js';
 import { as, createAdmin, loginBearer, loginCookie, PASSWORD, register, updateCookies, type Credential } from '../support/client.js';
 import type { Dialect } from '../support/databases.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -59,7 +61,7 @@ describe.each(combos)('role change and account lifecycle: %s strategy, %s policy
     if (policy === 'invalidate') {
       expect(viaCookie.status).toBe(401);
       expect(viaBearer.status).toBe(401);
-      if (strategy === 'jwt') expect((await refreshBearer(bearer)).status).toBe(401);
+      if (strategy === 'jwt') expect((await refreshBearer(bearer)).status).toBe(400);
       return;
     }
     expect(viaCookie.status).toBe(403);
@@ -118,7 +120,7 @@ describe.each(combos)('role change and account lifecycle: %s strategy, %s policy
     expect((await as(t.http.get('/auth/me'), cookie)).status).toBe(401);
     expect((await as(t.http.get('/auth/me'), bearer)).status).toBe(401);
     if (strategy === 'jwt') {
-      expect((await refreshBearer(bearer)).status).toBe(401);
+      expect((await refreshBearer(bearer)).status).toBe(400);
       expect((await as(t.http.post('/auth/refresh'), cookie)).status).toBe(401);
     }
     const signIn = await t.http.post('/auth/login').send({ email, password: PASSWORD });
@@ -136,7 +138,7 @@ describe.each(combos)('role change and account lifecycle: %s strategy, %s policy
     expect((await as(t.http.post('/auth/password'), here).send({ currentPassword: PASSWORD, newPassword: 'another long password' })).status).toBe(204);
     expect((await as(t.http.get('/auth/me'), here)).status).toBe(200);
     expect((await as(t.http.get('/auth/me'), other)).status).toBe(401);
-    if (strategy === 'jwt') expect((await refreshBearer(other)).status).toBe(401);
+    if (strategy === 'jwt') expect((await refreshBearer(other)).status).toBe(400);
   });
 
   it('the session cap evicts the least recently used session', async () => {
@@ -155,6 +157,21 @@ describe.each(combos)('role change and account lifecycle: %s strategy, %s policy
     expect((await as(t.http.get('/auth/me'), second)).status).toBe(401);
     for (const cred of [first, third, fourth]) expect((await as(t.http.get('/auth/me'), cred)).status).toBe(200);
     expect((await as(t.http.get('/auth/sessions'), fourth)).body.items).toHaveLength(3);
+  });
+
+  it('a sign-in whose password check raced a password reset or a suspension leaves no session', async () => {
+    const { id, email } = await register(t);
+    const provider = t.app.get(SessionProvider);
+    const client = { userAgent: 'race', ip: '127.0.0.1' };
+    const checked = await t.users.verifyCredentials(email, PASSWORD);
+    expect(checked).not.toBeNull();
+    await as(t.http.post(`/users/${id}/password`), admin).send({ password: 'reset while signing in' });
+    await expect(provider.signIn(checked!, client)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    const again = await t.users.verifyCredentials(email, 'reset while signing in');
+    await as(t.http.post(`/users/${id}/suspend`), admin);
+    await expect(provider.signIn(again!, client)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    await as(t.http.post(`/users/${id}/unsuspend`), admin);
+    expect(await t.dataSource.getRepository(Session).countBy({ userId: id })).toBe(0);
   });
 
   it('an event for a rolled-back change never reaches a listener', async () => {

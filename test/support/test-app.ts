@@ -31,7 +31,7 @@ export async function startTestApp(dialect: Dialect, env: Env = {}, existing?: T
     SWAGGER: 'false',
     ...env,
   });
-  const app = await createApp(config, { logger: false });
+  const app = await createApp(config, { logger: process.env.TEST_LOGS ? undefined : false });
   await app.init();
   return {
     app,

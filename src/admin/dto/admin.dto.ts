@@ -37,6 +37,7 @@ export class ListUsersQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(1_000_000)
   offset: number = 0;
 }
 

@@ -16,7 +16,7 @@ export class UserView {
   static of(user: User | AuthUser): UserView {
     const view: UserView = { id: user.id, email: user.email, name: user.name, roles: user.roles, status: user.status };
     if ('permissions' in user) view.permissions = user.permissions;
-    if ('createdAt' in user) view.createdAt = user.createdAt.toISOString();
+    if ('createdAt' in user && user.createdAt) view.createdAt = user.createdAt.toISOString();
     return view;
   }
 }
