@@ -1,3 +1,4 @@
+import { readOrigins } from './auth.config.js';
 import { EnvReader } from './env-reader.js';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -13,6 +14,8 @@ export interface AppConfig {
   trustProxy: boolean | number;
   bodyLimit: string;
   swagger: boolean;
+  /** Origins CORS answers for, with credentials; empty: CORS off. Never `*`. */
+  corsOrigins: string[];
 }
 
 export function readAppConfig(env: EnvReader): AppConfig {
@@ -33,5 +36,6 @@ export function readAppConfig(env: EnvReader): AppConfig {
     trustProxy,
     bodyLimit,
     swagger: env.bool('SWAGGER', true),
+    corsOrigins: readOrigins(env, 'CORS_ORIGINS'),
   };
 }

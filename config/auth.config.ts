@@ -33,6 +33,10 @@ export interface AuthConfig {
   maxSessionsPerUser: number | null;
   /** Role → permissions, embedded in access tokens and checked by `@Permissions()`. */
   rolePermissions: Record<string, string[]>;
+  /** Origins (besides the service's own) allowed to send cookie-authenticated unsafe requests. */
+  trustedOrigins: string[];
+  /** Sign-in attempts allowed per client address per minute, and per account per 15 minutes and per day. */
+  throttle: { ipPerMinute: number; accountPer15Minutes: number; accountPerDay: number };
   session: {
     idleTimeoutMs: number;
     absoluteLifetimeMs: number;
@@ -71,8 +75,31 @@ export function readAuthConfig(env: EnvReader, nodeEnv: NodeEnv): AuthConfig {
     roleChangePolicy: env.oneOf<RoleChangePolicy>('AUTH_ROLE_CHANGE_POLICY', ['reencode', 'invalidate'], 'reencode'),
     maxSessionsPerUser: env.int('AUTH_MAX_SESSIONS_PER_USER', 0, 0, 10_000) || null,
     rolePermissions: readRolePermissions(env),
+    trustedOrigins: readOrigins(env, 'AUTH_TRUSTED_ORIGINS'),
+    throttle: {
+      ipPerMinute: env.int('AUTH_THROTTLE_IP_PER_MINUTE', 30, 1, 1_000_000),
+      accountPer15Minutes: env.int('AUTH_THROTTLE_ACCOUNT_PER_15M', 10, 1, 1_000_000),
+      // NIST SP 800-63B: never more than 100 consecutive failures on one account.
+      accountPerDay: env.int('AUTH_THROTTLE_ACCOUNT_PER_DAY', 100, 1, 100),
+    },
     jwt,
   };
+}
+
+/** A comma-separated list of origins (`scheme://host[:port]`); `*` is refused. */
+export function readOrigins(env: EnvReader, name: string): string[] {
+  const origins = env.list(name, []);
+  for (const origin of origins) {
+    let valid = false;
+    try {
+      const url = new URL(origin);
+      valid = (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === origin;
+    } catch {
+      valid = false;
+    }
+    if (!valid) env.problem(name, `"${origin}" is not an origin like https://app.example.com (no path, no wildcard)`);
+  }
+  return origins;
 }
 
 export const DEFAULT_ROLE_PERMISSIONS = '{"admin":["users:read","users:write","sessions:revoke"]}';

@@ -35,6 +35,8 @@ export class AppModule {
               roleChangePolicy: auth.roleChangePolicy,
               maxSessionsPerUser: auth.maxSessionsPerUser,
               rolePermissions: auth.rolePermissions,
+              trustedOrigins: auth.trustedOrigins,
+              throttle: auth.throttle,
               session: auth.session,
               jwt: auth.jwt,
             };

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
 import type { NextFunction, Request, Response } from 'express';
 import type { Configuration } from '../config/index.js';
 import { AppModule } from './app.module.js';
@@ -31,6 +32,18 @@ export async function createApp(config: Configuration, options: CreateAppOptions
   app.set('etag', false);
   app.set('trust proxy', config.app.trustProxy);
   app.useBodyParser('json', { limit: config.app.bodyLimit, strict: true });
+  // Security headers sensible for a JSON API (the OpenAPI UI's assets are same-origin files).
+  app.use(helmet({ crossOriginResourcePolicy: { policy: 'same-origin' } }));
+  if (config.app.corsOrigins.length > 0) {
+    // Only allow-listed origins are echoed; never `*` with credentials (the config refuses it).
+    app.enableCors({
+      origin: config.app.corsOrigins,
+      credentials: true,
+      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Content-Type', 'Authorization'],
+      maxAge: 600,
+    });
+  }
   app.use(cookieParser());
   app.use((_req: Request, res: Response, next: NextFunction) => {
     // Auth responses carry tokens and user data: never let a cache keep them.

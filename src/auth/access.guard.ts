@@ -2,6 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '../common/domain-error.js';
 import type { AuthenticatedRequest } from './auth-context.js';
+import { CsrfProtection } from './csrf-protection.js';
 import { IS_PUBLIC, REQUIRED_PERMISSIONS, REQUIRED_ROLES } from './decorators.js';
 import { SessionProvider } from './session-provider.js';
 
@@ -11,12 +12,13 @@ interface Policy {
   permissions: string[];
 }
 
-/** Global guard: every route needs a live session unless it is `@Public()`; `@Roles()` narrows further. */
+/** Global guard: CSRF checks on every unsafe request, then every route needs a live session unless it is `@Public()`; `@Roles()` narrows further. */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly provider: SessionProvider,
+    private readonly csrf: CsrfProtection,
   ) {}
 
   /** Route metadata never changes after boot: read it once per route (class and handler), not once per request. */
@@ -25,9 +27,11 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     // Only HTTP is served; any other transport is denied rather than waved through.
     if (context.getType() !== 'http') return false;
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    // Before anything else, public routes included: sign-in is a CSRF target too.
+    this.csrf.assert(req);
     const { isPublic, roles, permissions } = this.policyFor(context);
     if (isPublic) return true;
-    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const auth = req.user ?? (await this.provider.authenticate(req));
     if (!auth) throw new DomainError('UNAUTHENTICATED', 'Authentication required');
     req.user = auth;

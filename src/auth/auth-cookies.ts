@@ -52,6 +52,8 @@ export class AuthCookies {
   }
 
   clear(res: Response): void {
+    // Also asks the browser to drop every cookie of this origin (Clear-Site-Data).
+    res.setHeader('Clear-Site-Data', '"cookies"');
     res.clearCookie(this.accessName, this.base('/'));
     if (this.options.strategy === 'jwt') res.clearCookie(this.refreshName, this.base(AuthCookies.REFRESH_PATH));
   }

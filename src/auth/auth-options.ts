@@ -1,4 +1,7 @@
+import type { IRateLimiterOptions, RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { TokensOptions } from '../tokens/index.js';
+
+export type RateLimiterFactory = (options: IRateLimiterOptions) => RateLimiterAbstract;
 
 export type SessionStrategyName = 'database' | 'jwt';
 
@@ -19,6 +22,12 @@ export interface AuthModuleOptions {
   maxSessionsPerUser: number | null;
   /** Role → permissions; embedded in access tokens, checked by `@Permissions()`. */
   rolePermissions: Record<string, string[]>;
+  /** Origins besides the service's own that may send cookie-authenticated unsafe requests. */
+  trustedOrigins: string[];
+  /** Sign-in attempts per client address per minute, per account per 15 minutes and per day. */
+  throttle: { ipPerMinute: number; accountPer15Minutes: number; accountPerDay: number };
+  /** Makes the sign-in limiters; in memory by default, e.g. `o => new RateLimiterRedis({ ...o, storeClient })` for several instances. */
+  rateLimiterFactory?: RateLimiterFactory;
   session: {
     idleTimeoutMs: number;
     absoluteLifetimeMs: number;

@@ -35,8 +35,8 @@ export class AuthController {
   @Public()
   @Post('register')
   @ApiCreatedResponse({ type: UserEnvelope })
-  async register(@Body() body: RegisterDto): Promise<UserEnvelope> {
-    return { user: UserView.of(await this.auth.register(body)) };
+  async register(@Body() body: RegisterDto, @Req() req: Request): Promise<UserEnvelope> {
+    return { user: UserView.of(await this.auth.register(body, clientInfo(req))) };
   }
 
   /** Browser sign-in: a new session in an HttpOnly cookie; the body never carries the secret. */
@@ -132,7 +132,7 @@ export class AuthController {
   @ApiCookieAuth()
   @ApiBearerAuth()
   @ApiNoContentResponse()
-  async changePassword(@CurrentAuth() auth: AuthContext, @Body() body: ChangePasswordDto): Promise<void> {
-    await this.users.changePassword(auth.user.id, body.currentPassword, body.newPassword, auth.sessionId);
+  async changePassword(@CurrentAuth() auth: AuthContext, @Body() body: ChangePasswordDto, @Req() req: Request): Promise<void> {
+    await this.auth.changePassword(auth, body.currentPassword, body.newPassword, clientInfo(req));
   }
 }

@@ -13,6 +13,8 @@ import type { AuthModuleOptions } from './auth-options.js';
 import { JwksController } from './jwks.controller.js';
 import { RevocationListener } from './revocation.listener.js';
 import { RolePermissions } from './role-permissions.js';
+import { CsrfProtection } from './csrf-protection.js';
+import { SignInLimiter } from './sign-in-limiter.js';
 import { TokensModule, type TokensOptions } from '../tokens/index.js';
 import { AuthService } from './auth.service.js';
 import { LocalStrategy } from './local.strategy.js';
@@ -38,6 +40,8 @@ import { SessionsController } from './sessions.controller.js';
     JwtPassportStrategy,
     AccountEventsListener,
     RolePermissions,
+    CsrfProtection,
+    SignInLimiter,
     RevocationListener,
     SessionPurgeJob,
     { provide: APP_GUARD, useClass: AccessGuard },

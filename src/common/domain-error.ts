@@ -9,6 +9,9 @@ export const DOMAIN_ERROR_STATUS = {
   UNSUPPORTED_GRANT: 400,
   CURRENT_PASSWORD_INVALID: 403,
   FORBIDDEN: 403,
+  CSRF_REJECTED: 403,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_ATTEMPTS: 429,
   REGISTRATION_CLOSED: 403,
   USER_NOT_FOUND: 404,
   SESSION_NOT_FOUND: 404,
@@ -23,6 +26,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
+    /** For 429 and 503: when to try again, in seconds (sent as Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';

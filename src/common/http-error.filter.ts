@@ -36,6 +36,7 @@ const DEFAULT_CODES: Record<number, string> = {
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  431: 'HEADERS_TOO_LARGE',
   429: 'TOO_MANY_REQUESTS',
   503: 'SERVICE_UNAVAILABLE',
 };
@@ -61,6 +62,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (res.headersSent) return;
     if (body.statusCode === 401) res.setHeader('WWW-Authenticate', challenge(body, req));
     res.setHeader('Cache-Control', 'no-store');
+    if (exception instanceof DomainError && exception.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     res.status(body.statusCode).json(body);
   }
 

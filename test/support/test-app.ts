@@ -29,6 +29,8 @@ export async function startTestApp(dialect: Dialect, env: Env = {}, existing?: T
     DATABASE_URL: db.url,
     DATABASE_CONNECT_TIMEOUT: '2s',
     SWAGGER: 'false',
+    // The suites sign in far more often than a person; throttling has its own spec.
+    AUTH_THROTTLE_IP_PER_MINUTE: '100000',
     ...env,
   });
   const app = await createApp(config, { logger: process.env.TEST_LOGS ? undefined : false });
