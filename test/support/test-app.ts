@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import type { ConsoleLogger, INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { mkdtempSync } from 'node:fs';
@@ -20,7 +20,7 @@ export interface TestApp {
 }
 
 /** The real AppModule on a fresh database, configured through the same environment variables as production. */
-export async function startTestApp(dialect: Dialect, env: Env = {}, existing?: TestDatabase): Promise<TestApp> {
+export async function startTestApp(dialect: Dialect, env: Env = {}, existing?: TestDatabase, logger?: ConsoleLogger): Promise<TestApp> {
   const db = existing ?? (await createTestDatabase(dialect));
   const config = loadConfiguration({
     NODE_ENV: 'test',
@@ -33,7 +33,7 @@ export async function startTestApp(dialect: Dialect, env: Env = {}, existing?: T
     AUTH_THROTTLE_IP_PER_MINUTE: '100000',
     ...env,
   });
-  const app = await createApp(config, { logger: process.env.TEST_LOGS ? undefined : false });
+  const app = await createApp(config, { logger: logger ?? (process.env.TEST_LOGS ? undefined : false) });
   await app.init();
   return {
     app,
