@@ -9,6 +9,8 @@ interface DatabaseCommon {
   migrationsRun: boolean;
   poolSize: number;
   connectTimeoutMs: number;
+  /** MySQL/MariaDB: a statement unanswered this long fails (and its connection is dropped), so a hung database means 503, not a hung request. */
+  queryTimeoutMs: number;
   logQueries: boolean;
 }
 
@@ -19,6 +21,7 @@ export function readDatabaseConfig(env: EnvReader): DatabaseConfig {
     migrationsRun: env.bool('DATABASE_MIGRATIONS_RUN', true),
     poolSize: env.int('DATABASE_POOL_SIZE', 4, 1, 256),
     connectTimeoutMs: env.duration('DATABASE_CONNECT_TIMEOUT', '5s', 100),
+    queryTimeoutMs: env.duration('DATABASE_QUERY_TIMEOUT', '5s', 100),
     logQueries: env.bool('DATABASE_LOG_QUERIES', false),
   };
   const url = env.string('DATABASE_URL', DEFAULT_DATABASE_URL);

@@ -7,7 +7,7 @@ import { validate } from 'class-validator';
 import { realpathSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ConfigurationError, loadConfiguration, type Configuration, type Env } from '../config/index.js';
 import { RegisterDto } from './auth/index.js';
 import { flattenValidationErrors } from './common/validation.js';
@@ -112,7 +112,8 @@ async function createUser(args: string[], io: CliIo, config: Configuration): Pro
 }
 
 async function migrations(command: string, io: CliIo, config: Configuration): Promise<number> {
-  const ds = new DataSource({ ...typeormOptions(config.database), migrationsRun: false });
+  // Migrations may run long: the request-path statement timeout does not apply here.
+  const ds = new DataSource({ ...typeormOptions(config.database), migrationsRun: false, enableQueryTimeout: false } as DataSourceOptions);
   await ds.initialize();
   try {
     if (command === 'migration:run') {

@@ -5,6 +5,7 @@ import type { DatabaseConfig } from '../../config/index.js';
 import { MYSQL_MIGRATIONS } from '../../migrations/mysql/index.js';
 import { SQLITE_MIGRATIONS } from '../../migrations/sqlite/index.js';
 import { ENTITIES } from './entities.js';
+import { DropTimedOutConnections } from './drop-timed-out-connections.subscriber.js';
 import { NestTypeOrmLogger } from './typeorm-logger.js';
 
 /** One place that turns the database configuration into TypeORM options, shared by the app, the CLI and tests. */
@@ -16,7 +17,6 @@ export function typeormOptions(db: DatabaseConfig, overrides: Partial<{ logger: 
     migrationsTableName: 'migrations',
     logger: new NestTypeOrmLogger(db.logQueries),
     logging: db.logQueries ? ('all' as const) : (['error', 'warn', 'migration'] as Array<'error' | 'warn' | 'migration'>),
-    maxQueryExecutionTime: 1_000,
     ...overrides,
   };
   if (db.type === 'sqlite') {
@@ -43,6 +43,9 @@ export function typeormOptions(db: DatabaseConfig, overrides: Partial<{ logger: 
     password: db.password,
     database: db.database,
     migrations: MYSQL_MIGRATIONS,
+    maxQueryExecutionTime: db.queryTimeoutMs,
+    enableQueryTimeout: true,
+    subscribers: [DropTimedOutConnections],
     timezone: 'Z',
     charset: 'utf8mb4',
     connectTimeout: db.connectTimeoutMs,

@@ -7,6 +7,8 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  /** Connections stay open but nothing gets through: a database that hangs instead of refusing. */
+  private blackholed = false;
   port = 0;
 
   constructor(
@@ -22,7 +24,8 @@ export class TcpProxy {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      client.on('data', (chunk) => this.blackholed || upstream.write(chunk));
+      upstream.on('data', (chunk) => this.blackholed || client.write(chunk));
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -42,6 +45,17 @@ export class TcpProxy {
   }
 
   async restore(): Promise<void> {
+    if (this.blackholed) {
+      this.blackholed = false;
+      for (const socket of this.sockets) socket.destroy();
+      this.sockets.clear();
+      return;
+    }
     await this.start(this.port);
+  }
+
+  /** Accept and hold every connection, forward nothing, until `restore()`. */
+  blackhole(): void {
+    this.blackholed = true;
   }
 }
