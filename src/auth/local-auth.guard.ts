@@ -1,6 +1,7 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
+import { DomainError } from '../common/domain-error.js';
 import { createValidationPipe } from '../common/validation.js';
 import { LoginDto } from './dto/credentials.dto.js';
 
@@ -18,7 +19,8 @@ export class LocalAuthGuard extends AuthGuard('local') {
   /** Passes the strategy's own error (a DomainError) through unchanged. */
   override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
     if (error) throw error;
-    if (!user) throw new Error('local strategy returned no user');
+    // passport-local fails without an error only when a credential is missing, which validation already refuses.
+    if (!user) throw new DomainError('INVALID_CREDENTIALS', 'Invalid email or password');
     return user;
   }
 }
