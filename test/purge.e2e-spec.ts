@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 describe.each<Dialect>(['sqlite', 'mariadb'])('purging dead sessions on %s', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp(dialect, { AUTH_STRATEGY: 'jwt', AUTH_JWT_ACCESS_TTL: '1s', AUTH_SESSION_RETENTION: '31s', AUTH_SESSION_ABSOLUTE_LIFETIME: '1h' });
+    t = await startTestApp(dialect, { AUTH_STRATEGY: 'jwt', AUTH_JWT_ACCESS_TTL: '5m', AUTH_SESSION_RETENTION: '6m', AUTH_SESSION_ABSOLUTE_LIFETIME: '1h' });
   });
   afterAll(async () => {
     await t?.close();
