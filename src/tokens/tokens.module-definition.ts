@@ -4,5 +4,4 @@ import type { TokensOptions } from './tokens-options.js';
 export const {
   ConfigurableModuleClass: ConfigurableTokensModule,
   MODULE_OPTIONS_TOKEN: TOKENS_OPTIONS,
-  ASYNC_OPTIONS_TYPE: TOKENS_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<TokensOptions>({ moduleName: 'Tokens' }).build();
