@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { existsSync } from 'node:fs';
-import { readAppConfig, type AppConfig } from './app.config.js';
+import { readAppConfig, type AppConfig, type NodeEnv } from './app.config.js';
 import { readAuthConfig, type AuthConfig } from './auth.config.js';
 import { readDatabaseConfig, type DatabaseConfig } from './database.config.js';
 import { EnvReader, type Env } from './env-reader.js';
@@ -32,6 +32,18 @@ export function loadConfiguration(env: Env = processEnv()): Configuration {
   const auth = readAuthConfig(reader, app.nodeEnv);
   if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
   return { app, database, auth };
+}
+
+/**
+ * The `AuthModule` options from an environment map (every `AUTH_*` variable, and `NODE_ENV` for
+ * the production defaults), validated; throws one `ConfigurationError` naming each bad variable.
+ */
+export function authOptionsFromEnv(env: Env): AuthConfig {
+  const reader = new EnvReader(env);
+  const nodeEnv = reader.oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
+  const auth = readAuthConfig(reader, nodeEnv);
+  if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
+  return auth;
 }
 
 /** Nest `ConfigModule` loaders, one namespace per area, read with `getOrThrow('auth', { infer: true })`. */

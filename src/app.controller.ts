@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthConfig } from '../config/index.js';
-import { Public } from './auth/index.js';
+import { Public } from './index.js';
 
 /** The host application's own root: a public route (also the unguarded baseline of the benchmark). */
 @ApiTags('app')

@@ -2,15 +2,14 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { configLoaders, type AuthConfig, type Configuration, type DatabaseConfig } from '../config/index.js';
-import { AdminModule } from './admin/index.js';
 import { AppController } from './app.controller.js';
-import { AuthModule, type AuthModuleOptions } from './auth/index.js';
 import { typeormOptions } from './database/index.js';
 import { HealthModule } from './health/index.js';
+import { AuthModule, type AuthModuleOptions } from './index.js';
 
 /**
- * The host application. It mounts `AuthModule` the way any application would: from its
- * own configuration, through `forRootAsync`.
+ * The reference host application. It mounts `AuthModule` through the package's public entry,
+ * exactly as any user's app would: options from the validated environment, through `forRootAsync`.
  */
 @Module({})
 export class AppModule {
@@ -24,25 +23,8 @@ export class AppModule {
           inject: [ConfigService],
           useFactory: (c: ConfigService) => typeormOptions(c.getOrThrow<DatabaseConfig>('database')),
         }),
-        AuthModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (c: ConfigService): AuthModuleOptions => {
-            const auth = c.getOrThrow<AuthConfig>('auth');
-            return {
-              strategy: auth.strategy,
-              cookieSecure: auth.cookieSecure,
-              registrationOpen: auth.registrationOpen,
-              roleChangePolicy: auth.roleChangePolicy,
-              maxSessionsPerUser: auth.maxSessionsPerUser,
-              rolePermissions: auth.rolePermissions,
-              trustedOrigins: auth.trustedOrigins,
-              throttle: auth.throttle,
-              session: auth.session,
-              jwt: auth.jwt,
-            };
-          },
-        }),
-        AdminModule,
+        // The `auth` area was read from the environment by the same reader as `authOptionsFromEnv`.
+        AuthModule.forRootAsync({ inject: [ConfigService], useFactory: (c: ConfigService): AuthModuleOptions => c.getOrThrow<AuthConfig>('auth') }),
         HealthModule,
       ],
     };

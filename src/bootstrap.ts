@@ -7,8 +7,7 @@ import helmet from 'helmet';
 import type { NextFunction, Request, Response } from 'express';
 import type { Configuration } from '../config/index.js';
 import { AppModule } from './app.module.js';
-import { HttpErrorFilter } from './common/http-error.filter.js';
-import { createValidationPipe } from './common/validation.js';
+import { HttpErrorFilter } from './index.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -44,13 +43,14 @@ export async function createApp(config: Configuration, options: CreateAppOptions
       maxAge: 600,
     });
   }
+  // The module parses cookies itself; the host's parser is shared with it when present.
   app.use(cookieParser());
   app.use((_req: Request, res: Response, next: NextFunction) => {
     // Auth responses carry tokens and user data: never let a cache keep them.
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.useGlobalPipes(createValidationPipe());
+  // The module's routes carry their own filter and validation; this host also gives its own routes (and 404s) the same error shape.
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
   if (config.app.swagger) {

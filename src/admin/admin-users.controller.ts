@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Permissions, UserView } from '../auth/index.js';
+import { Permissions } from '../auth/decorators.js';
+import { UserView } from '../auth/dto/views.dto.js';
+import { ModuleRoutes } from '../common/module-routes.js';
 import { SessionsService } from '../sessions/index.js';
 import { UsersService } from '../users/index.js';
 import { AdminSetPasswordDto, ListUsersQuery, RevokedCount, SetRolesDto, UserPage } from './dto/admin.dto.js';
@@ -8,11 +10,13 @@ import { AdminSetPasswordDto, ListUsersQuery, RevokedCount, SetRolesDto, UserPag
 /**
  * User administration, by permission (`users:read`, `users:write`, `sessions:revoke`; the default
  * map grants all three to `admin`). Changes reach the user's sessions on their next request.
+ * Mounted by `AuthModule` at `adminRoutePrefix` (`/users` by default).
  */
 @ApiTags('users')
 @ApiCookieAuth()
 @ApiBearerAuth()
-@Controller('users')
+@ModuleRoutes()
+@Controller()
 export class AdminUsersController {
   constructor(
     private readonly users: UsersService,

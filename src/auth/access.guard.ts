@@ -1,23 +1,33 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
 import { DomainError } from '../common/domain-error.js';
+import { setErrorHeaders } from '../common/http-error.filter.js';
+import { MODULE_ROUTE } from '../common/module-routes.js';
 import type { AuthenticatedRequest } from './auth-context.js';
 import { CsrfProtection } from './csrf-protection.js';
 import { IS_PUBLIC, REQUIRED_PERMISSIONS, REQUIRED_ROLES } from './decorators.js';
-import { SessionProvider } from './session-provider.js';
+import { RequestAuthenticator } from './request-authenticator.js';
 
 interface Policy {
   isPublic: boolean;
+  moduleRoute: boolean;
   roles: string[];
   permissions: string[];
 }
 
-/** Global guard: CSRF checks on every unsafe request, then every route needs a live session unless it is `@Public()`; `@Roles()` narrows further. */
+/**
+ * Deny by default: CSRF checks on every unsafe request, then every route needs a live session
+ * unless it is `@Public()`; `@Roles()` and `@Permissions()` narrow further. Installed for the
+ * whole application by `AuthModule` (or applied per controller with `@UseGuards(AccessGuard)`).
+ * Its refusals are HTTP exceptions in the module's error shape, with their headers already set,
+ * so they read the same whether or not the host has an exception filter.
+ */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly provider: SessionProvider,
+    private readonly authenticator: RequestAuthenticator,
     private readonly csrf: CsrfProtection,
   ) {}
 
@@ -27,12 +37,21 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     // Only HTTP is served; any other transport is denied rather than waved through.
     if (context.getType() !== 'http') return false;
-    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const http = context.switchToHttp();
+    const req = http.getRequest<AuthenticatedRequest>();
+    try {
+      return await this.check(req, http.getResponse<Response>(), this.policyFor(context));
+    } catch (error) {
+      if (error instanceof DomainError) setErrorHeaders(http.getResponse<Response>(), req, error);
+      throw error;
+    }
+  }
+
+  private async check(req: AuthenticatedRequest, res: Response, { isPublic, moduleRoute, roles, permissions }: Policy): Promise<boolean> {
     // Before anything else, public routes included: sign-in is a CSRF target too.
-    this.csrf.assert(req);
-    const { isPublic, roles, permissions } = this.policyFor(context);
+    this.csrf.assert(req, moduleRoute);
     if (isPublic) return true;
-    const auth = req.user ?? (await this.provider.authenticate(req));
+    const auth = req.user ?? (await this.authenticator.authenticate(req, res));
     if (!auth) throw new DomainError('UNAUTHENTICATED', 'Authentication required');
     req.user = auth;
     if (roles.length && !roles.some((role) => auth.user.roles.includes(role))) {
@@ -54,6 +73,7 @@ export class AccessGuard implements CanActivate {
       const targets = [handler, cls];
       policy = {
         isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false,
+        moduleRoute: this.reflector.get<boolean>(MODULE_ROUTE, cls) ?? false,
         roles: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets) ?? [],
         permissions: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_PERMISSIONS, targets) ?? [],
       };

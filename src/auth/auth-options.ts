@@ -1,15 +1,20 @@
+import type { Type } from '@nestjs/common';
 import type { IRateLimiterOptions, RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { TokensOptions } from '../tokens/index.js';
+import type { JwtOptions } from '../tokens/index.js';
+import type { SessionProvider } from './session-provider.js';
 
 export type RateLimiterFactory = (options: IRateLimiterOptions) => RateLimiterAbstract;
 
 export type SessionStrategyName = 'database' | 'jwt';
 
-export type JwtOptions = Omit<TokensOptions, 'enabled'>;
+export type { JwtOptions };
 
-/** Options of `AuthModule.forRoot()` / `forRootAsync()`. Durations are in milliseconds. */
+/** Options of `AuthModule.forRoot()` / `forRootAsync()` (`authOptionsFromEnv` builds them). Durations are in milliseconds. */
 export interface AuthModuleOptions {
+  /** The built-in strategy; ignored when `provider` is given. */
   strategy: SessionStrategyName;
+  /** A host's own `SessionProvider` subclass; its constructor may inject the module's services. */
+  provider?: Type<SessionProvider>;
   /** Secure cookies with the `__Host-` prefix; turn off only for plain-HTTP development. */
   cookieSecure: boolean;
   registrationOpen: boolean;

@@ -4,7 +4,9 @@ import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error.js';
 import { SessionsService } from '../sessions/index.js';
 import { UsersService, type User } from '../users/index.js';
+import { ModuleRoutes } from '../common/module-routes.js';
 import { clientInfo, type AuthContext, type AuthenticatedRequest } from './auth-context.js';
+import { RequestAuthenticator } from './request-authenticator.js';
 import { SessionProvider } from './session-provider.js';
 import { AuthCookies } from './auth-cookies.js';
 import { AuthService } from './auth.service.js';
@@ -21,8 +23,10 @@ function asInvalidGrant(error: unknown): never {
   throw error;
 }
 
+/** Mounted by `AuthModule` under its route prefix (`/auth` by default). */
 @ApiTags('auth')
-@Controller('auth')
+@ModuleRoutes()
+@Controller()
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
@@ -30,6 +34,7 @@ export class AuthController {
     private readonly sessions: SessionsService,
     private readonly cookies: AuthCookies,
     private readonly provider: SessionProvider,
+    private readonly authenticator: RequestAuthenticator,
   ) {}
 
   @Public()
@@ -71,13 +76,13 @@ export class AuthController {
     };
   }
 
-  /** JWT strategy: rotates the refresh cookie and sets a new access cookie. */
+  /** Providers with refresh tokens (JWT): rotates the refresh cookie and sets a new access cookie. */
   @Public()
   @Post('refresh')
   @HttpCode(200)
   @ApiOkResponse({ type: UserEnvelope })
   async refresh(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<UserEnvelope> {
-    if (this.provider.strategy !== 'jwt') throw new DomainError('UNSUPPORTED_GRANT', 'Database sessions have no refresh token');
+    if (!this.provider.refresh) throw new DomainError('UNSUPPORTED_GRANT', 'This session strategy has no refresh token');
     const token = this.cookies.refreshToken(req);
     if (!token) throw new DomainError('INVALID_REFRESH_TOKEN', 'No refresh token was sent');
     // A browser's refresh failing means it is signed out: 401, not the token endpoint's 400.
@@ -99,7 +104,7 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiNoContentResponse()
   async logout(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
-    const auth = await this.provider.authenticate(req).catch(() => null);
+    const auth = await this.authenticator.authenticate(req).catch(() => null);
     const refreshToken = this.cookies.refreshToken(req);
     const session = auth ? { id: auth.sessionId, userId: auth.user.id } : refreshToken ? await this.sessions.findBySecret(refreshToken) : null;
     if (session) await this.sessions.revoke(session.id, session.userId, 'logout');

@@ -1,6 +1,7 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Controller, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Provider, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { AdminUsersController } from '../admin/admin-users.controller.js';
 import { EventsModule } from '../events/index.js';
 import { SessionsModule } from '../sessions/index.js';
 import { UsersModule } from '../users/index.js';
@@ -8,71 +9,95 @@ import { AccessGuard } from './access.guard.js';
 import { AccountEventsListener } from './account-events.listener.js';
 import { AuthCookies } from './auth-cookies.js';
 import { AuthController } from './auth.controller.js';
-import { AUTH_ASYNC_OPTIONS_TYPE, AUTH_OPTIONS_TYPE, ConfigurableAuthModule } from './auth.module-definition.js';
-import type { AuthModuleOptions } from './auth-options.js';
-import { JwksController } from './jwks.controller.js';
-import { RevocationListener } from './revocation.listener.js';
-import { RolePermissions } from './role-permissions.js';
-import { CsrfProtection } from './csrf-protection.js';
-import { SignInLimiter } from './sign-in-limiter.js';
-import { TokensModule, type TokensOptions } from '../tokens/index.js';
+import {
+  AUTH_ASYNC_OPTIONS_TYPE,
+  AUTH_DEFAULT_EXTRAS,
+  AUTH_OPTIONS_TYPE,
+  AUTH_ROUTE_PREFIX,
+  ConfigurableAuthModule,
+  type AuthModuleExtras,
+} from './auth.module-definition.js';
 import { AuthService } from './auth.service.js';
+import { CsrfProtection } from './csrf-protection.js';
+import { InvalidationListener } from './invalidation.listener.js';
+import { JwksController } from './jwks.controller.js';
 import { LocalStrategy } from './local.strategy.js';
 import { JwtPassportStrategy, SessionPassportStrategy } from './passport-strategies.js';
+import { RequestAuthenticator } from './request-authenticator.js';
+import { RolePermissions } from './role-permissions.js';
 import { SessionPurgeJob } from './session-purge.job.js';
 import { SessionProvider } from './session-provider.js';
 import { sessionProviderBinding } from './session-provider.factory.js';
 import { SessionsController } from './sessions.controller.js';
+import { SignInLimiter } from './sign-in-limiter.js';
 
 /**
- * Mount with `AuthModule.forRoot(options)` or `AuthModule.forRootAsync({ useFactory, inject })`.
- * Registers a global deny-by-default guard; mark open routes with `@Public()`.
+ * Mount with `AuthModule.forRoot(options)` or `AuthModule.forRootAsync({ useFactory | useClass | useExisting })`.
+ * Registers a deny-by-default guard for the whole application (unless `globalGuard: false`);
+ * mark open routes with `@Public()`. Its own routes carry their error filter, validation and
+ * cookie handling, so the host's `main.ts` needs nothing but `NestFactory.create` and `listen`.
  */
 @Module({
   imports: [EventsModule, UsersModule, SessionsModule, PassportModule.register({ session: false })],
-  controllers: [AuthController, SessionsController, JwksController],
   providers: [
     sessionProviderBinding,
     AuthCookies,
+    RequestAuthenticator,
     AuthService,
     LocalStrategy,
     SessionPassportStrategy,
     JwtPassportStrategy,
     AccountEventsListener,
+    InvalidationListener,
     RolePermissions,
     CsrfProtection,
     SignInLimiter,
-    RevocationListener,
     SessionPurgeJob,
-    { provide: APP_GUARD, useClass: AccessGuard },
+    AccessGuard,
   ],
-  exports: [UsersModule, SessionsModule, AuthService, SessionProvider],
+  exports: [UsersModule, SessionsModule, AuthService, SessionProvider, AccessGuard, RequestAuthenticator, CsrfProtection, AuthCookies],
 })
-export class AuthModule extends ConfigurableAuthModule {
+export class AuthModule extends ConfigurableAuthModule implements OnApplicationShutdown {
+  constructor(@Inject(SessionProvider) private readonly provider: SessionProvider) {
+    super();
+  }
+
+  onApplicationShutdown(): void {
+    this.provider.close?.();
+  }
+
   static override forRoot(options: typeof AUTH_OPTIONS_TYPE): DynamicModule {
-    return withTokens(super.forRoot(options), TokensModule.register(tokensOptions(options)));
+    return withExtras(super.forRoot(options), options);
   }
 
-  /** The tokens module is configured from the same factory, so the user supplies options once. */
   static override forRootAsync(options: typeof AUTH_ASYNC_OPTIONS_TYPE): DynamicModule {
-    const { useFactory, inject, imports } = options;
-    if (!useFactory) throw new Error('AuthModule.forRootAsync needs useFactory');
-    return withTokens(
-      super.forRootAsync(options),
-      TokensModule.registerAsync({
-        imports,
-        inject,
-        useFactory: async (...args: unknown[]) => tokensOptions(await useFactory(...args)),
-      }),
-    );
+    return withExtras(super.forRootAsync(options), options);
   }
 }
 
-function tokensOptions(options: AuthModuleOptions): TokensOptions {
-  const jwt = options.jwt ?? { keys: [], devKeyFile: null, devAlgorithm: 'ES256', accessTtlMs: 300_000, issuer: '', audience: '', refreshGraceMs: 0, refreshSecret: null };
-  return { ...jwt, enabled: options.strategy === 'jwt' };
+const EXTRA_KEYS = Object.keys(AUTH_DEFAULT_EXTRAS) as Array<keyof AuthModuleExtras>;
+
+/** Adds what the extras decide: the controllers at their paths, the global guard, global visibility. */
+function withExtras(module: DynamicModule, given: AuthModuleExtras): DynamicModule {
+  const extras = { ...AUTH_DEFAULT_EXTRAS };
+  for (const key of EXTRA_KEYS) if (given[key] !== undefined) Object.assign(extras, { [key]: given[key] });
+  const prefix = trimSlashes(extras.routePrefix);
+  if (!prefix) throw new Error('AuthModule: routePrefix must not be empty');
+  const controllers: Type[] = [routed(AuthController, prefix), routed(SessionsController, `${prefix}/sessions`), JwksController];
+  if (extras.adminRoutePrefix !== false) controllers.push(routed(AdminUsersController, trimSlashes(extras.adminRoutePrefix)));
+  const providers: Provider[] = [...(module.providers ?? []), { provide: AUTH_ROUTE_PREFIX, useValue: prefix }];
+  if (extras.globalGuard) providers.push({ provide: APP_GUARD, useExisting: AccessGuard });
+  return { ...module, global: extras.isGlobal, controllers, providers };
 }
 
-function withTokens(module: DynamicModule, tokens: DynamicModule): DynamicModule {
-  return { ...module, imports: [...(module.imports ?? []), tokens] };
+/** A subclass mounted at `path`: the same routes, wherever the host wants them (one per module import). */
+function routed<T extends Type>(base: T, path: string): T {
+  const mounted = class extends base {};
+  Object.defineProperty(mounted, 'name', { value: base.name });
+  Controller(path)(mounted);
+  return mounted;
+}
+
+function trimSlashes(path: string): string {
+  return path.replace(/^\/+|\/+$/g, '');
 }

@@ -53,6 +53,7 @@ export class AuthService {
   }
 
   async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedCredentials & { user: User }> {
+    if (!this.provider.refresh) throw new DomainError('UNSUPPORTED_GRANT', 'This session strategy has no refresh token');
     const issued = await this.provider.refresh(refreshToken, client);
     this.logger.log({ event: 'auth.refresh', userId: issued.user.id, sessionId: issued.sessionId, ip: client.ip });
     return issued;
@@ -63,7 +64,7 @@ export class AuthService {
     if (this.options.maxSessionsPerUser) {
       await this.sessions.enforceLimit(user.id, credentials.sessionId, this.options.maxSessionsPerUser);
     }
-    this.logger.log({ event: 'auth.login', userId: user.id, sessionId: credentials.sessionId, ip: client.ip, strategy: this.provider.strategy });
+    this.logger.log({ event: 'auth.login', userId: user.id, sessionId: credentials.sessionId, ip: client.ip, strategy: this.provider.name });
     return credentials;
   }
 }

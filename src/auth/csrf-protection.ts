@@ -21,9 +21,10 @@ export class CsrfProtection {
     this.trusted = new Set(options.trustedOrigins);
   }
 
-  assert(req: Request): void {
+  /** `jsonOnly`: the module's own routes take JSON alone; a host's routes may take forms or uploads, and keep the origin checks. */
+  assert(req: Request, jsonOnly = true): void {
     if (SAFE_METHODS.has(req.method)) return;
-    if (hasBody(req) && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
+    if (jsonOnly && hasBody(req) && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
       throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json');
     }
     if (req.headers.authorization !== undefined) return;

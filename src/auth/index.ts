@@ -1,7 +1,11 @@
 export { AuthModule } from './auth.module.js';
-export type { AuthModuleOptions, SessionStrategyName } from './auth-options.js';
-export { SessionProvider, type IssuedCredentials } from './session-provider.js';
+export type { AuthModuleExtras } from './auth.module-definition.js';
+export type { AuthModuleOptions, JwtOptions, RateLimiterFactory, SessionStrategyName } from './auth-options.js';
+export { SessionProvider, type AuthResult, type IssuedCredentials, type PresentedCredential } from './session-provider.js';
 export { Public, Roles, Permissions, CurrentUser, CurrentAuth } from './decorators.js';
-export type { AuthContext, AuthUser, Transport } from './auth-context.js';
+export { AccessGuard } from './access.guard.js';
+export { AuthService } from './auth.service.js';
+export { RolePermissions } from './role-permissions.js';
+export type { AuthContext, AuthUser, AuthenticatedRequest, ClientInfo, Transport } from './auth-context.js';
 export { UserView } from './dto/views.dto.js';
 export { PASSWORD_MAX, PASSWORD_MIN, RegisterDto } from './dto/credentials.dto.js';

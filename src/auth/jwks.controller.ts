@@ -1,21 +1,23 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, UseFilters } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../common/domain-error.js';
-import { KeyRing } from '../tokens/index.js';
+import { HttpErrorFilter } from '../common/http-error.filter.js';
 import { Public } from './decorators.js';
+import { SessionProvider } from './session-provider.js';
 
-/** The public keys, so other services verify access tokens with no secret. */
+/** The public keys, so other services verify access tokens with no secret; only providers that publish keys have them. */
 @ApiTags('auth')
 @Public()
+@UseFilters(HttpErrorFilter)
 @Controller('.well-known')
 export class JwksController {
-  constructor(@Inject(KeyRing) private readonly keys: KeyRing | null) {}
+  constructor(private readonly provider: SessionProvider) {}
 
   @Get('jwks.json')
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOkResponse({ description: 'JSON Web Key Set (JWT strategy only)' })
   jwks() {
-    if (!this.keys) throw new DomainError('NOT_FOUND', 'The JWKS exists only with the JWT strategy');
-    return this.keys.jwks();
+    if (!this.provider.jwks) throw new DomainError('NOT_FOUND', 'The JWKS exists only with the JWT strategy');
+    return this.provider.jwks();
   }
 }

@@ -1,16 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Response } from 'express';
 import { DomainError } from '../common/domain-error.js';
 import { hashSessionSecret, SessionsService, type Session } from '../sessions/index.js';
-import { AccessTokenService, RefreshSecrets, RevocationRegistry, type AccessClaims } from '../tokens/index.js';
+import { createJwtTokens, type AccessClaims, type JwtTokens } from '../tokens/index.js';
 import { UsersService, type User } from '../users/index.js';
-import type { AuthContext, AuthenticatedRequest, ClientInfo, Transport } from './auth-context.js';
-import { AuthCookies } from './auth-cookies.js';
+import type { ClientInfo } from './auth-context.js';
 import type { AuthModuleOptions } from './auth-options.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
 import { toAuthUser } from './auth-user.js';
 import { RolePermissions } from './role-permissions.js';
-import { SessionProvider, type IssuedCredentials } from './session-provider.js';
+import { SessionProvider, type AuthResult, type IssuedCredentials, type PresentedCredential } from './session-provider.js';
 
 function invalidGrant(): DomainError {
   return new DomainError('INVALID_GRANT', 'The refresh token is invalid or expired');
@@ -23,47 +21,65 @@ function invalidGrant(): DomainError {
  */
 @Injectable()
 export class JwtSessionProvider extends SessionProvider {
-  readonly strategy = 'jwt' as const;
+  readonly name = 'jwt';
+  readonly accessCookie = 'at';
+  override readonly tokenFormat = 'jwt' as const;
   private readonly audit = new Logger('Audit');
+  private readonly tokens: JwtTokens;
 
   constructor(
     @Inject(AUTH_MODULE_OPTIONS) private readonly options: AuthModuleOptions,
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
-    private readonly cookies: AuthCookies,
-    private readonly tokens: AccessTokenService,
-    private readonly refreshSecrets: RefreshSecrets,
-    private readonly registry: RevocationRegistry,
     private readonly permissions: RolePermissions,
   ) {
     super();
+    if (!options.jwt) throw new Error('AuthModule: the jwt strategy needs the `jwt` options');
+    this.tokens = createJwtTokens(options.jwt);
+  }
+
+  private get registry() {
+    return this.tokens.registry;
   }
 
   /** Rebuilds the registry from the database, so revocations made before a restart still hold. */
-  async init(): Promise<void> {
+  override async init(): Promise<void> {
     const since = this.registry.horizon;
     for (const row of await this.sessions.revokedSince(since)) this.registry.revokeSession(row.id, row.revokedAt!.getTime());
     for (const user of await this.users.changedSince(since)) this.registry.claimsChanged(user.id, user.version, user.updatedAt.getTime());
   }
 
-  async authenticate(req: AuthenticatedRequest): Promise<AuthContext | null> {
-    const credential = this.cookies.extract(req);
-    return credential ? this.authenticateToken(credential.token, credential.transport, req.res as Response) : null;
+  override close(): void {
+    this.registry.onModuleDestroy();
+  }
+
+  override jwks() {
+    return this.tokens.keys.jwks();
+  }
+
+  override onSessionsRevoked(sessionIds: string[], at: Date): void {
+    for (const id of sessionIds) this.registry.revokeSession(id, at.getTime());
+  }
+
+  override onClaimsChanged(userId: string, version: number, at: Date): void {
+    this.registry.claimsChanged(userId, version, at.getTime());
   }
 
   /** Verifies an access token and applies the registry; 0 queries unless the claims must be re-encoded. */
-  async authenticateToken(token: string, transport: Transport, res: Response): Promise<AuthContext | null> {
-    const claims = this.tokens.verify(token);
+  async authenticate({ token, transport }: PresentedCredential): Promise<AuthResult | null> {
+    const claims = this.tokens.access.verify(token);
     if (!claims || this.registry.isSessionRevoked(claims.sid)) return null;
     if (this.registry.areClaimsStale(claims.sub, claims.ver)) {
       // A bearer client holds its token itself: tell it to refresh. A browser gets new claims in place.
       if (transport === 'bearer') throw new DomainError('CLAIMS_CHANGED', 'The user\'s roles or permissions changed; refresh the access token');
-      return this.reencode(claims, res);
+      return this.reencode(claims);
     }
     return {
-      user: { id: claims.sub, email: claims.email, name: claims.name, roles: claims.roles, permissions: claims.perms, status: 'active' },
-      sessionId: claims.sid,
-      transport,
+      context: {
+        user: { id: claims.sub, email: claims.email, name: claims.name, roles: claims.roles, permissions: claims.perms, status: 'active' },
+        sessionId: claims.sid,
+        transport,
+      },
     };
   }
 
@@ -81,10 +97,10 @@ export class JwtSessionProvider extends SessionProvider {
    * concurrent refreshes of one token within the grace window all receive the same successor;
    * presenting an already-rotated token after the window revokes the whole session.
    */
-  async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedCredentials & { user: User }> {
+  override async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedCredentials & { user: User }> {
     const now = new Date();
     const presented = hashSessionSecret(refreshToken);
-    const successor = this.refreshSecrets.successorOf(refreshToken);
+    const successor = this.tokens.refresh.successorOf(refreshToken);
     const successorHash = hashSessionSecret(successor);
     const session = await this.sessions.findBySecret(refreshToken);
     if (session) {
@@ -116,17 +132,19 @@ export class JwtSessionProvider extends SessionProvider {
     if (!session.user || !this.sessions.isLive(session, now) || session.user.status !== 'active') throw invalidGrant();
   }
 
-  /** Loads the user once, issues a token with the current claims in a cookie on this response. */
-  private async reencode(claims: AccessClaims, res: Response): Promise<AuthContext | null> {
+  /** Loads the user once and issues a token with the current claims, for the transport to set as a cookie. */
+  private async reencode(claims: AccessClaims): Promise<AuthResult | null> {
     const session = await this.sessions.findWithUser(claims.sid);
     if (!session?.user || !this.sessions.isLive(session) || session.user.status !== 'active') return null;
-    const issued = this.tokens.issue(this.subject(session, session.user), session.absoluteExpiresAt);
-    this.cookies.set(res, { sessionId: session.id, accessToken: issued.token, accessExpiresInMs: issued.expiresInMs });
-    return { user: toAuthUser(session.user, issued.claims.perms), sessionId: session.id, transport: 'cookie' };
+    const issued = this.tokens.access.issue(this.subject(session, session.user), session.absoluteExpiresAt);
+    return {
+      context: { user: toAuthUser(session.user, issued.claims.perms), sessionId: session.id, transport: 'cookie' },
+      reissue: { sessionId: session.id, accessToken: issued.token, accessExpiresInMs: issued.expiresInMs },
+    };
   }
 
   private credentials(session: Session, user: User, refreshToken: string): IssuedCredentials {
-    const issued = this.tokens.issue(this.subject(session, user), session.absoluteExpiresAt);
+    const issued = this.tokens.access.issue(this.subject(session, user), session.absoluteExpiresAt);
     return {
       sessionId: session.id,
       accessToken: issued.token,

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import passport from 'passport';
 import { ExtractJwt, Strategy as PassportJwtStrategy, type JwtFromRequestFunction } from 'passport-jwt';
-import type { AuthContext, AuthenticatedRequest } from './auth-context.js';
+import type { AuthContext } from './auth-context.js';
 import { AuthCookies } from './auth-cookies.js';
-import { JwtSessionProvider } from './jwt-session.provider.js';
+import { RequestAuthenticator } from './request-authenticator.js';
 import { SessionProvider } from './session-provider.js';
 
 type Done = (error: unknown, user?: unknown) => void;
@@ -24,12 +24,12 @@ class RequestStrategy extends passport.Strategy {
 /** `AuthGuard('session')`: whatever strategy is configured, through the bound `SessionProvider`. */
 @Injectable()
 export class SessionPassportStrategy extends PassportStrategy(RequestStrategy, 'session') {
-  constructor(private readonly provider: SessionProvider) {
+  constructor(private readonly authenticator: RequestAuthenticator) {
     super();
   }
 
-  validate(req: AuthenticatedRequest): Promise<AuthContext | null> {
-    return this.provider.authenticate(req);
+  validate(req: Request): Promise<AuthContext | null> {
+    return this.authenticator.authenticate(req, req.res);
   }
 }
 
@@ -52,19 +52,20 @@ class ExtractingJwtStrategy extends PassportJwtStrategy {
   }
 }
 
-/** `AuthGuard('jwt')` (JWT strategy): passport-jwt extraction from the bearer header or the access cookie. */
+/** `AuthGuard('jwt')`: passport-jwt extraction from the bearer header or the access cookie; only providers whose tokens are JWTs accept. */
 @Injectable()
 export class JwtPassportStrategy extends PassportStrategy(ExtractingJwtStrategy, 'jwt') {
   constructor(
     private readonly provider: SessionProvider,
+    private readonly authenticator: RequestAuthenticator,
     cookies: AuthCookies,
   ) {
     super(ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), (req: Request) => cookies.extract(req)?.token ?? null]));
   }
 
   async validate(req: Request, token: string): Promise<AuthContext | null> {
-    if (!(this.provider instanceof JwtSessionProvider)) return null;
+    if (this.provider.tokenFormat !== 'jwt') return null;
     const transport = req.headers.authorization ? 'bearer' : 'cookie';
-    return this.provider.authenticateToken(token, transport, req.res as Response);
+    return this.authenticator.authenticateCredential({ token, transport }, req.res);
   }
 }

@@ -1,6 +1,6 @@
+import type { JsonWebKey } from 'node:crypto';
 import type { User } from '../users/index.js';
-import type { AuthContext, AuthenticatedRequest, ClientInfo } from './auth-context.js';
-import type { SessionStrategyName } from './auth-options.js';
+import type { AuthContext, ClientInfo, Transport } from './auth-context.js';
 
 /** What a sign-in or refresh hands to the transport (cookies or a token response). */
 export interface IssuedCredentials {
@@ -8,24 +8,56 @@ export interface IssuedCredentials {
   /** Session secret (database strategy) or signed access token (JWT strategy). */
   accessToken: string;
   accessExpiresInMs: number;
-  /** JWT strategy only: the opaque refresh token (the session secret). */
+  /** Only from providers with `refreshable`: the opaque refresh token. */
   refreshToken?: string;
   refreshExpiresInMs?: number;
 }
 
+/** The credential the transport found on a request (bearer header or access cookie). */
+export interface PresentedCredential {
+  token: string;
+  transport: Transport;
+}
+
+/** A successful authentication: the context, and a new access credential when the old one must be replaced. */
+export interface AuthResult {
+  context: AuthContext;
+  /** Written by the transport (a cookie) before the handler runs; providers never touch the response. */
+  reissue?: IssuedCredentials;
+}
+
 /**
- * The session strategy. Bound from the module options; guards and controllers depend on
- * this abstract class only, never on a concrete strategy.
+ * The session strategy: the one seam between the transport (guards, controllers, cookies) and a
+ * way of keeping sessions. Bound from the module options (`strategy`, or a host's own class in
+ * `provider`); everything outside a provider asks it, and never names a concrete strategy.
  */
 export abstract class SessionProvider {
-  abstract readonly strategy: SessionStrategyName;
+  /** Names the strategy in logs. */
+  abstract readonly name: string;
+  /** Base name of the access-credential cookie (`__Host-` is prefixed for secure cookies). */
+  abstract readonly accessCookie: string;
+  /** `jwt`: access credentials are self-contained signed tokens (what `AuthGuard('jwt')` accepts). */
+  readonly tokenFormat: 'opaque' | 'jwt' = 'opaque';
 
-  /** Resolves the request's credentials to a live session, or null. */
-  abstract authenticate(req: AuthenticatedRequest): Promise<AuthContext | null>;
+  /** Runs once before the application serves (e.g. rebuilding in-memory state from the database). */
+  init?(): Promise<void>;
+  /** Runs at shutdown. */
+  close?(): void;
+
+  /** Resolves a presented credential to a live session, or null. Never reads or writes the HTTP exchange. */
+  abstract authenticate(credential: PresentedCredential): Promise<AuthResult | null>;
 
   /** Starts a new session (a new row and a new secret) for a verified user. */
   abstract signIn(user: User, client: ClientInfo): Promise<IssuedCredentials>;
 
-  /** JWT strategy: exchanges a refresh token for new credentials; the database strategy refuses. */
-  abstract refresh(refreshToken: string, client: ClientInfo): Promise<IssuedCredentials & { user: User }>;
+  /** Present only on providers that issue refresh tokens: exchanges one for new credentials. */
+  refresh?(refreshToken: string, client: ClientInfo): Promise<IssuedCredentials & { user: User }>;
+
+  /** Present only on providers whose tokens others verify: the public JSON Web Key Set. */
+  jwks?(): { keys: JsonWebKey[] };
+
+  /** Invalidations, delivered on every instance: sessions that ended, so any cached state about them goes. */
+  onSessionsRevoked?(sessionIds: string[], at: Date): void;
+  /** Invalidations: this user's claims (roles, status, password) changed at `version`. */
+  onClaimsChanged?(userId: string, version: number, at: Date): void;
 }

@@ -1,16 +1,18 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../common/domain-error.js';
+import { ModuleRoutes } from '../common/module-routes.js';
 import { SessionsService } from '../sessions/index.js';
 import type { AuthContext } from './auth-context.js';
 import { CurrentAuth } from './decorators.js';
 import { SessionList, SessionView } from './dto/views.dto.js';
 
-/** The signed-in user's own devices. */
+/** The signed-in user's own devices; mounted at `<prefix>/sessions`. */
 @ApiTags('auth')
 @ApiCookieAuth()
 @ApiBearerAuth()
-@Controller('auth/sessions')
+@ModuleRoutes()
+@Controller()
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 

@@ -1,3 +1,5 @@
+import { HttpException } from '@nestjs/common';
+
 /** Errors the domain raises, each with a stable code; one filter at the edge maps them to HTTP. */
 export const DOMAIN_ERROR_STATUS = {
   INVALID_CREDENTIALS: 401,
@@ -22,18 +24,35 @@ export const DOMAIN_ERROR_STATUS = {
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;
 
-export class DomainError extends Error {
+/** The reason phrase of each status the module answers with. */
+export const REASON_PHRASES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/**
+ * An HTTP exception whose response is already the module's error body, so even a host without
+ * our filter answers `{ statusCode, error, code, message }` with the right status.
+ */
+export class DomainError extends HttpException {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
     /** For 429 and 503: when to try again, in seconds (sent as Retry-After). */
     readonly retryAfterSeconds?: number,
   ) {
-    super(message);
+    const status = DOMAIN_ERROR_STATUS[code];
+    super({ statusCode: status, error: REASON_PHRASES[status], code, message }, status);
     this.name = 'DomainError';
-  }
-
-  get status(): number {
-    return DOMAIN_ERROR_STATUS[this.code];
   }
 }

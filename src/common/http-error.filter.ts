@@ -1,7 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from './database-unavailable.js';
-import { DomainError } from './domain-error.js';
+import { DomainError, REASON_PHRASES } from './domain-error.js';
 import type { FieldError } from './validation.js';
 
 /** The one JSON shape of every error response. */
@@ -13,20 +13,7 @@ export interface ErrorBody {
   details?: FieldError[];
 }
 
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-  431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
+const REASONS = REASON_PHRASES;
 
 const DEFAULT_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -42,11 +29,19 @@ const DEFAULT_CODES: Record<number, string> = {
 };
 
 /** RFC 6750: tell bearer clients how to authenticate, and why a presented token was refused. */
-function challenge(body: ErrorBody, req: Request): string {
+function challenge(body: { code: string }, req: Request): string {
   if (body.code === 'CLAIMS_CHANGED') {
     return 'Bearer realm="api", error="invalid_token", error_description="The user\'s roles or permissions changed; refresh the access token"';
   }
   return typeof req.headers.authorization === 'string' ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"';
+}
+
+/** The headers an error response carries: the bearer challenge on 401, no-store, Retry-After. */
+export function setErrorHeaders(res: Response, req: Request, error: { statusCode: number; code: string } | DomainError): void {
+  const body = error instanceof DomainError ? { statusCode: error.getStatus(), code: error.code } : error;
+  if (body.statusCode === 401) res.setHeader('WWW-Authenticate', challenge(body, req));
+  res.setHeader('Cache-Control', 'no-store');
+  if (error instanceof DomainError && error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
 }
 
 /** Maps every error to `ErrorBody`; never leaks a stack trace or driver message to the client. */
@@ -60,14 +55,12 @@ export class HttpErrorFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const body = this.toBody(exception, req);
     if (res.headersSent) return;
-    if (body.statusCode === 401) res.setHeader('WWW-Authenticate', challenge(body, req));
-    res.setHeader('Cache-Control', 'no-store');
-    if (exception instanceof DomainError && exception.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    setErrorHeaders(res, req, exception instanceof DomainError ? exception : body);
     res.status(body.statusCode).json(body);
   }
 
   toBody(exception: unknown, req: Request): ErrorBody {
-    if (exception instanceof DomainError) return this.body(exception.status, exception.code, exception.message);
+    if (exception instanceof DomainError) return this.body(exception.getStatus(), exception.code, exception.message);
     // Nest wraps body-parser errors in an HttpException; the original says what went wrong.
     const parserError = this.fromBodyParser((exception as { cause?: unknown })?.cause ?? exception);
     if (parserError) return parserError;

@@ -1,4 +1,6 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import * as classTransformer from 'class-transformer';
+import * as classValidator from 'class-validator';
 
 export interface FieldError {
   field: string;
@@ -50,6 +52,9 @@ class StrictValidationPipe extends ValidationPipe {
 /** Whitelisting, unknown fields rejected, and one 400 that names every bad field. */
 export function createValidationPipe(): ValidationPipe {
   return new StrictValidationPipe({
+    // Our DTOs carry our copies' metadata: validate and transform with those, whatever copy the host has.
+    validatorPackage: classValidator,
+    transformerPackage: classTransformer,
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

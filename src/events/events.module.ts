@@ -1,10 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { DomainEventBus, InProcessEventBus } from './event-bus.js';
 
-@Global()
+/** The module's own bus: not global, so a host's own event emitter stays untouched. */
 @Module({
-  imports: [EventEmitterModule.forRoot({ wildcard: false })],
+  imports: [EventEmitterModule.forRoot({ wildcard: false, global: false })],
   providers: [{ provide: DomainEventBus, useClass: InProcessEventBus }],
   exports: [DomainEventBus],
 })

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsModule } from '../events/index.js';
 import { RotatedToken } from './rotated-token.entity.js';
 import { Session } from './session.entity.js';
 import { SessionsService } from './sessions.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Session, RotatedToken])],
+  imports: [TypeOrmModule.forFeature([Session, RotatedToken]), EventsModule],
   providers: [SessionsService],
   exports: [SessionsService],
 })

@@ -1,7 +1,3 @@
-export { TokensModule } from './tokens.module.js';
-export type { TokensOptions, JwtAlgorithm } from './tokens-options.js';
-export { AccessTokenService } from './access-tokens.service.js';
+export type { JwtOptions, TokensOptions, JwtAlgorithm } from './tokens-options.js';
+export { createJwtTokens, type JwtTokens } from './jwt-tokens.js';
 export type { AccessClaims, AccessSubject } from './access-claims.js';
-export { KeyRing } from './key-ring.js';
-export { RefreshSecrets } from './refresh-secrets.js';
-export { RevocationRegistry } from './revocation-registry.js';

@@ -1,6 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { TokensOptions } from './tokens-options.js';
-import { TOKENS_OPTIONS } from './tokens.module-definition.js';
 
 /** Clock drift allowed between instances when deciding an entry can no longer matter. */
 const SKEW_MS = 30_000;
@@ -10,13 +8,12 @@ const SKEW_MS = 30_000;
  * path runs no query: revoked session ids, and per-user claim versions newer than old tokens.
  * An entry is kept only as long as a token issued before it could still be alive.
  */
-@Injectable()
-export class RevocationRegistry implements OnModuleDestroy {
+export class RevocationRegistry {
   private readonly revokedSessions = new Map<string, number>();
   private readonly claimVersions = new Map<string, { version: number; until: number }>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(@Inject(TOKENS_OPTIONS) private readonly options: TokensOptions) {
+  constructor(private readonly options: Pick<TokensOptions, 'accessTtlMs'>) {
     this.timer = setInterval(() => this.prune(), 60_000);
     this.timer.unref();
   }

@@ -2,10 +2,8 @@ import type { KeyObject } from 'node:crypto';
 
 export type JwtAlgorithm = 'ES256' | 'EdDSA' | 'HS256' | 'RS256';
 
-/** Options of `TokensModule`. Durations are in milliseconds. */
-export interface TokensOptions {
-  /** False with the database strategy: no keys are loaded or generated. */
-  enabled: boolean;
+/** Options of the JWT strategy's token machinery. Durations are in milliseconds. */
+export interface JwtOptions {
   /** The first signs; the rest only verify, so keys rotate without signing anyone out. */
   keys: KeyObject[];
   /** Development: where a generated key and refresh secret are kept when none are configured; null forbids generating. */
@@ -17,3 +15,6 @@ export interface TokensOptions {
   refreshGraceMs: number;
   refreshSecret: string | null;
 }
+
+/** The same options under the name the token classes take them. */
+export type TokensOptions = JwtOptions;

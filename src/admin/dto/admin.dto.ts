@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { PASSWORD_MAX, PASSWORD_MIN, UserView } from '../../auth/index.js';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../../auth/dto/credentials.dto.js';
+import { UserView } from '../../auth/dto/views.dto.js';
 
 export const ROLE_PATTERN = /^[a-z][a-z0-9:_-]{0,63}$/;
 

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { OnDomainEvent, SessionRevokedEvent, UserRolesChangedEvent, UserSessionsRevokedEvent } from '../events/index.js';
+import { SessionProvider } from './session-provider.js';
+
+/**
+ * Invalidations: forwards session revocations and claim changes to the provider, which forgets
+ * or marks what it holds in memory (the JWT revocation registry), so tokens die on the next request.
+ * It only forgets, never writes, so it is safe to run on every instance.
+ */
+@Injectable()
+export class InvalidationListener {
+  constructor(private readonly provider: SessionProvider) {}
+
+  @OnDomainEvent(SessionRevokedEvent)
+  onSessionRevoked(event: SessionRevokedEvent): void {
+    this.provider.onSessionsRevoked?.([event.sessionId], event.occurredAt);
+  }
+
+  @OnDomainEvent(UserSessionsRevokedEvent)
+  onUserSessionsRevoked(event: UserSessionsRevokedEvent): void {
+    this.provider.onSessionsRevoked?.(event.sessionIds, event.occurredAt);
+  }
+
+  @OnDomainEvent(UserRolesChangedEvent)
+  onRolesChanged(event: UserRolesChangedEvent): void {
+    this.provider.onClaimsChanged?.(event.userId, event.version, event.occurredAt);
+  }
+}
