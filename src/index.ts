@@ -5,6 +5,7 @@ export {
   AuthModule,
   type AuthModuleOptions,
   type AuthModuleExtras,
+  type AuthOptionsFactory,
   type JwtOptions,
   type RateLimiterFactory,
   type SessionStrategyName,

@@ -18,6 +18,11 @@ export interface AuthModuleExtras {
 
 export const AUTH_DEFAULT_EXTRAS: Required<AuthModuleExtras> = { routePrefix: 'auth', adminRoutePrefix: 'users', globalGuard: true, isGlobal: true };
 
+/** For `forRootAsync({ useClass | useExisting })`: a provider that makes the options. */
+export interface AuthOptionsFactory {
+  createAuthOptions(): AuthModuleOptions | Promise<AuthModuleOptions>;
+}
+
 /** The route prefix chosen in the extras (the refresh cookie's path follows it). */
 export const AUTH_ROUTE_PREFIX = Symbol('AUTH_ROUTE_PREFIX');
 
@@ -28,5 +33,6 @@ export const {
   ASYNC_OPTIONS_TYPE: AUTH_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<AuthModuleOptions>({ moduleName: 'Auth' })
   .setClassMethodName('forRoot')
+  .setFactoryMethodName('createAuthOptions')
   .setExtras<AuthModuleExtras>(AUTH_DEFAULT_EXTRAS, (definition) => definition)
   .build();

@@ -1,4 +1,4 @@
-import { Controller, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Provider, type Type } from '@nestjs/common';
+import { Controller, Inject, Module, UseGuards, type DynamicModule, type OnApplicationShutdown, type Provider, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AdminUsersController } from '../admin/admin-users.controller.js';
@@ -83,18 +83,21 @@ function withExtras(module: DynamicModule, given: AuthModuleExtras): DynamicModu
   for (const key of EXTRA_KEYS) if (given[key] !== undefined) Object.assign(extras, { [key]: given[key] });
   const prefix = trimSlashes(extras.routePrefix);
   if (!prefix) throw new Error('AuthModule: routePrefix must not be empty');
-  const controllers: Type[] = [routed(AuthController, prefix), routed(SessionsController, `${prefix}/sessions`), JwksController];
-  if (extras.adminRoutePrefix !== false) controllers.push(routed(AdminUsersController, trimSlashes(extras.adminRoutePrefix)));
+  // Without the global guard the module still guards its own routes.
+  const mount = <T extends Type>(base: T, path: string) => routed(base, path, extras.globalGuard ? [] : [AccessGuard]);
+  const controllers: Type[] = [mount(AuthController, prefix), mount(SessionsController, `${prefix}/sessions`), mount(JwksController, '.well-known')];
+  if (extras.adminRoutePrefix !== false) controllers.push(mount(AdminUsersController, trimSlashes(extras.adminRoutePrefix)));
   const providers: Provider[] = [...(module.providers ?? []), { provide: AUTH_ROUTE_PREFIX, useValue: prefix }];
   if (extras.globalGuard) providers.push({ provide: APP_GUARD, useExisting: AccessGuard });
   return { ...module, global: extras.isGlobal, controllers, providers };
 }
 
 /** A subclass mounted at `path`: the same routes, wherever the host wants them (one per module import). */
-function routed<T extends Type>(base: T, path: string): T {
+function routed<T extends Type>(base: T, path: string, guards: Type[]): T {
   const mounted = class extends base {};
   Object.defineProperty(mounted, 'name', { value: base.name });
   Controller(path)(mounted);
+  if (guards.length) UseGuards(...guards)(mounted);
   return mounted;
 }
 

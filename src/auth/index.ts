@@ -1,5 +1,5 @@
 export { AuthModule } from './auth.module.js';
-export type { AuthModuleExtras } from './auth.module-definition.js';
+export type { AuthModuleExtras, AuthOptionsFactory } from './auth.module-definition.js';
 export type { AuthModuleOptions, JwtOptions, RateLimiterFactory, SessionStrategyName } from './auth-options.js';
 export { SessionProvider, type AuthResult, type IssuedCredentials, type PresentedCredential } from './session-provider.js';
 export { Public, Roles, Permissions, CurrentUser, CurrentAuth } from './decorators.js';

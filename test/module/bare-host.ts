@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import { Controller, Get, type DynamicModule, type INestApplication, type ModuleMetadata, type Type } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { authMigrations, CurrentUser, Public, Roles, type AuthUser, type Env } from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+
+/** A host's own controller, as in the README: deny-by-default, a public route and an admin route. */
+@Controller('notes')
+export class NotesController {
+  @Get() mine(@CurrentUser() user: AuthUser) {
+    return { owner: user.id };
+  }
+  @Public() @Get('open') open() {
+    return { open: true };
+  }
+  @Roles('admin') @Get('admin') admin() {
+    return { admin: true };
+  }
+}
+
+/** The environment a host would have; each host gets its own JWT development key. */
+export function hostEnv(extra: Env = {}): Env {
+  return { NODE_ENV: 'test', AUTH_JWT_DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), 'auth-keys-')), 'k.json'), ...extra };
+}
+
+export interface BareHost {
+  app: INestApplication;
+  http: ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/**
+ * A host application with nothing global of its own: no filter, no pipes, no cookie parser,
+ * Nest's default body parser; only TypeORM and the module, mounted through the public entry.
+ */
+export async function startBareHost(auth: DynamicModule, extra: Pick<ModuleMetadata, 'imports' | 'providers'> & { controllers?: Type[] } = {}): Promise<BareHost> {
+  const db: TestDatabase = await createTestDatabase('sqlite');
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      TypeOrmModule.forRoot({
+        type: 'better-sqlite3',
+        database: db.url.slice('sqlite:'.length),
+        autoLoadEntities: true,
+        migrations: authMigrations('sqlite'),
+        migrationsRun: true,
+        logging: false,
+      }),
+      auth,
+      ...(extra.imports ?? []),
+    ],
+    controllers: extra.controllers ?? [NotesController],
+    providers: extra.providers ?? [],
+  })
+    .setLogger(false as never)
+    .compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
