@@ -34,6 +34,14 @@ export function loadConfiguration(env: Env = processEnv()): Configuration {
   return { app, database, auth };
 }
 
+/** The database area alone (the admin CLI inside a host app, whose other variables are not ours to judge). */
+export function databaseConfigFromEnv(env: Env = processEnv()): DatabaseConfig {
+  const reader = new EnvReader(env);
+  const database = readDatabaseConfig(reader);
+  if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
+  return database;
+}
+
 /**
  * The `AuthModule` options from an environment map (every `AUTH_*` variable, and `NODE_ENV` for
  * the production defaults), validated; throws one `ConfigurationError` naming each bad variable.

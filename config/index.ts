@@ -1,4 +1,4 @@
-export { loadConfiguration, authOptionsFromEnv, configLoaders, processEnv, ConfigurationError, type Configuration } from './configuration.js';
+export { loadConfiguration, authOptionsFromEnv, databaseConfigFromEnv, configLoaders, processEnv, ConfigurationError, type Configuration } from './configuration.js';
 export type { AppConfig, LogLevel, NodeEnv } from './app.config.js';
 export type { AuthConfig, AuthStrategy, JwtAlgorithm, JwtConfig, RoleChangePolicy } from './auth.config.js';
 export type { DatabaseConfig } from './database.config.js';

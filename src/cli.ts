@@ -9,7 +9,7 @@ import { realpathSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { ConfigurationError, loadConfiguration, type Configuration, type Env } from '../config/index.js';
+import { ConfigurationError, databaseConfigFromEnv, type DatabaseConfig, type Env } from '../config/index.js';
 import { RegisterDto } from './auth/index.js';
 import { flattenValidationErrors } from './common/validation.js';
 import { typeormOptions } from './database/index.js';
@@ -25,15 +25,15 @@ export interface CliIo {
 }
 
 const USAGE = `usage:
-  cli user:create --email <email> [--name <name>] [--roles admin,other] --password-stdin
-  cli migration:run | migration:revert | migration:show`;
+  nest-auth user:create --email <email> [--name <name>] [--roles admin,other] --password-stdin
+  nest-auth migration:run | migration:revert | migration:show`;
 
 @Module({})
 class CliModule {}
 
 /** Only what user administration needs: no HTTP, no passport strategies, no background jobs. */
-function cliModule(config: Configuration): DynamicModule {
-  return { module: CliModule, imports: [TypeOrmModule.forRoot(typeormOptions(config.database)), EventsModule, UsersModule] };
+function cliModule(database: DatabaseConfig): DynamicModule {
+  return { module: CliModule, imports: [TypeOrmModule.forRoot(typeormOptions(database)), EventsModule, UsersModule] };
 }
 
 /** Parses `--flag value` and bare `--flag` arguments. */
@@ -61,7 +61,8 @@ async function readAll(stream: Readable): Promise<string> {
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
   try {
-    const config = loadConfiguration(io.env);
+    // Only DATABASE_* is read: inside a host app (`nest-auth`), the other variables belong to the host.
+    const config = databaseConfigFromEnv(io.env);
     switch (command) {
       case 'user:create':
         return await createUser(rest, io, config);
@@ -81,7 +82,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function createUser(args: string[], io: CliIo, config: Configuration): Promise<number> {
+async function createUser(args: string[], io: CliIo, config: DatabaseConfig): Promise<number> {
   const flags = parseFlags(args);
   if (flags.has('password')) {
     io.stderr.write('error: never pass a password on the command line; use --password-stdin\n');
@@ -112,9 +113,9 @@ async function createUser(args: string[], io: CliIo, config: Configuration): Pro
   }
 }
 
-async function migrations(command: string, io: CliIo, config: Configuration): Promise<number> {
+async function migrations(command: string, io: CliIo, config: DatabaseConfig): Promise<number> {
   // Migrations may run long: the request-path statement timeout does not apply here.
-  const ds = new DataSource({ ...typeormOptions(config.database), migrationsRun: false, enableQueryTimeout: false } as DataSourceOptions);
+  const ds = new DataSource({ ...typeormOptions(config), migrationsRun: false, enableQueryTimeout: false } as DataSourceOptions);
   await ds.initialize();
   try {
     if (command === 'migration:run') {
