@@ -47,6 +47,14 @@ export interface AuthConfig {
     retentionMs: number;
   };
   jwt: JwtConfig;
+  /** Shared state for several instances (invalidation broadcast, sign-in limits); null: one instance, in memory. */
+  redisUrl: string | null;
+  /** How often each instance catches up on revocations from the database (the bound when Redis is down). */
+  revocationSyncIntervalMs: number;
+  /** Database strategy: how long a session lookup may be served from memory; 0 turns the cache off. */
+  sessionCacheTtlMs: number;
+  /** A bearer token that may read `/metrics`; null: the route does not exist. */
+  metricsToken: string | null;
 }
 
 export function readAuthConfig(env: EnvReader, nodeEnv: NodeEnv): AuthConfig {
@@ -83,7 +91,32 @@ export function readAuthConfig(env: EnvReader, nodeEnv: NodeEnv): AuthConfig {
       accountPerDay: env.int('AUTH_THROTTLE_ACCOUNT_PER_DAY', 100, 1, 100),
     },
     jwt,
+    redisUrl: readRedisUrl(env),
+    revocationSyncIntervalMs: env.duration('AUTH_REVOCATION_SYNC_INTERVAL', '5s', 100),
+    sessionCacheTtlMs: env.duration('AUTH_SESSION_CACHE_TTL', '0s', 0),
+    metricsToken: readMetricsToken(env),
   };
+}
+
+function readRedisUrl(env: EnvReader): string | null {
+  const url = env.optionalString('REDIS_URL');
+  if (url === undefined) return null;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'redis:' || parsed.protocol === 'rediss:') return url;
+  } catch {
+    // reported below
+  }
+  // Never echo the URL: it may carry a password.
+  env.problem('REDIS_URL', 'must be redis://[user:pass@]host:port[/db] or rediss://…');
+  return null;
+}
+
+function readMetricsToken(env: EnvReader): string | null {
+  const token = env.optionalString('AUTH_METRICS_TOKEN');
+  if (token === undefined) return null;
+  if (token.length < 32) env.problem('AUTH_METRICS_TOKEN', 'must be at least 32 characters');
+  return token;
 }
 
 /** A comma-separated list of origins (`scheme://host[:port]`); `*` is refused. */

@@ -33,6 +33,7 @@ export {
   DomainEvent,
   DomainEventBus,
   OnDomainEvent,
+  type Delivery,
   SessionRevokedEvent,
   UserPasswordChangedEvent,
   UserRolesChangedEvent,
@@ -42,5 +43,6 @@ export {
 } from './events/index.js';
 export { UsersService, User, type UserStatus, type NewUser } from './users/index.js';
 export { SessionsService, Session, RotatedToken, generateSessionSecret, hashSessionSecret, type NewSession, type RevocationReason } from './sessions/index.js';
+export { AuthMetrics, RedisConnection, type RedisState } from './cluster/index.js';
 export { DomainError, type DomainErrorCode } from './common/domain-error.js';
 export { HttpErrorFilter, type ErrorBody } from './common/http-error.filter.js';

@@ -4,7 +4,7 @@ import { SessionsService } from '../sessions/index.js';
 import type { AuthModuleOptions } from './auth-options.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
 
-/** Turns account changes into session changes; runs after the user change has committed. */
+/** Reactions: turn account changes into session changes, once, where the change was made (after it committed). */
 @Injectable()
 export class AccountEventsListener {
   constructor(
@@ -13,17 +13,17 @@ export class AccountEventsListener {
   ) {}
 
   /** `invalidate` policy: the user signs in again. (`reencode` needs nothing here: see RevocationListener.) */
-  @OnDomainEvent(UserRolesChangedEvent)
+  @OnDomainEvent(UserRolesChangedEvent, { delivery: 'reaction' })
   async onRolesChanged(event: UserRolesChangedEvent): Promise<void> {
     if (this.options.roleChangePolicy === 'invalidate') await this.sessions.revokeAllForUser(event.userId, 'roles_changed');
   }
 
-  @OnDomainEvent(UserSuspendedEvent)
+  @OnDomainEvent(UserSuspendedEvent, { delivery: 'reaction' })
   async onSuspended(event: UserSuspendedEvent): Promise<void> {
     await this.sessions.revokeAllForUser(event.userId, 'suspended');
   }
 
-  @OnDomainEvent(UserPasswordChangedEvent)
+  @OnDomainEvent(UserPasswordChangedEvent, { delivery: 'reaction' })
   async onPasswordChanged(event: UserPasswordChangedEvent): Promise<void> {
     await this.sessions.revokeAllForUser(event.userId, 'password_changed', event.keepSessionId);
   }

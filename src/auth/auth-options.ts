@@ -42,4 +42,15 @@ export interface AuthModuleOptions {
   };
   /** Required when `strategy` is `jwt`. */
   jwt?: JwtOptions;
+  /**
+   * Several instances: invalidations are broadcast and sign-in limits kept in this Redis. Unset:
+   * one instance, all in memory. What Redis holds can be lost; the database stays the truth.
+   */
+  redisUrl?: string | null;
+  /** How often each instance catches up on revocations from the database (default 5 s). */
+  revocationSyncIntervalMs?: number;
+  /** Database strategy: serve session lookups from memory this long (default 0: off). */
+  sessionCacheTtlMs?: number;
+  /** A bearer token for `GET /metrics` (Prometheus); unset: no metrics route. */
+  metricsToken?: string | null;
 }

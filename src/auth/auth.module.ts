@@ -2,6 +2,7 @@ import { Controller, Inject, Module, UseGuards, type DynamicModule, type OnAppli
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AdminUsersController } from '../admin/admin-users.controller.js';
+import { AuthMetrics, InvalidationBroadcast, RedisConnection } from '../cluster/index.js';
 import { EventsModule } from '../events/index.js';
 import { SessionsModule } from '../sessions/index.js';
 import { UsersModule } from '../users/index.js';
@@ -11,6 +12,7 @@ import { AuthCookies } from './auth-cookies.js';
 import { AuthController } from './auth.controller.js';
 import {
   AUTH_ASYNC_OPTIONS_TYPE,
+  AUTH_MODULE_OPTIONS,
   AUTH_DEFAULT_EXTRAS,
   AUTH_OPTIONS_TYPE,
   AUTH_ROUTE_PREFIX,
@@ -21,6 +23,9 @@ import { AuthService } from './auth.service.js';
 import { CsrfProtection } from './csrf-protection.js';
 import { InvalidationListener } from './invalidation.listener.js';
 import { JwksController } from './jwks.controller.js';
+import { MetricsController } from './metrics.controller.js';
+import type { AuthModuleOptions } from './auth-options.js';
+import { RevocationSync } from './revocation-sync.js';
 import { LocalStrategy } from './local.strategy.js';
 import { JwtPassportStrategy, SessionPassportStrategy } from './passport-strategies.js';
 import { RequestAuthenticator } from './request-authenticator.js';
@@ -53,9 +58,13 @@ import { SignInLimiter } from './sign-in-limiter.js';
     CsrfProtection,
     SignInLimiter,
     SessionPurgeJob,
+    RevocationSync,
     AccessGuard,
+    AuthMetrics,
+    { provide: RedisConnection, inject: [AUTH_MODULE_OPTIONS], useFactory: (options: AuthModuleOptions) => new RedisConnection(options.redisUrl) },
+    InvalidationBroadcast,
   ],
-  exports: [UsersModule, SessionsModule, AuthService, SessionProvider, AccessGuard, RequestAuthenticator, CsrfProtection, AuthCookies],
+  exports: [UsersModule, SessionsModule, AuthService, SessionProvider, AccessGuard, RequestAuthenticator, CsrfProtection, AuthCookies, AuthMetrics, RedisConnection],
 })
 export class AuthModule extends ConfigurableAuthModule implements OnApplicationShutdown {
   constructor(@Inject(SessionProvider) private readonly provider: SessionProvider) {
@@ -85,7 +94,12 @@ function withExtras(module: DynamicModule, given: AuthModuleExtras): DynamicModu
   if (!prefix) throw new Error('AuthModule: routePrefix must not be empty');
   // Without the global guard the module still guards its own routes.
   const mount = <T extends Type>(base: T, path: string) => routed(base, path, extras.globalGuard ? [] : [AccessGuard]);
-  const controllers: Type[] = [mount(AuthController, prefix), mount(SessionsController, `${prefix}/sessions`), mount(JwksController, '.well-known')];
+  const controllers: Type[] = [
+    mount(AuthController, prefix),
+    mount(SessionsController, `${prefix}/sessions`),
+    mount(MetricsController, `${prefix}/metrics`),
+    mount(JwksController, '.well-known'),
+  ];
   if (extras.adminRoutePrefix !== false) controllers.push(mount(AdminUsersController, trimSlashes(extras.adminRoutePrefix)));
   const providers: Provider[] = [...(module.providers ?? []), { provide: AUTH_ROUTE_PREFIX, useValue: prefix }];
   if (extras.globalGuard) providers.push({ provide: APP_GUARD, useExisting: AccessGuard });

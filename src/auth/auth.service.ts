@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AuthMetrics } from '../cluster/index.js';
 import { DomainError } from '../common/domain-error.js';
 import { SessionsService } from '../sessions/index.js';
 import { UsersService, type User } from '../users/index.js';
@@ -19,6 +20,7 @@ export class AuthService {
     private readonly provider: SessionProvider,
     private readonly sessions: SessionsService,
     private readonly limiter: SignInLimiter,
+    private readonly metrics: AuthMetrics,
   ) {}
 
   async register(input: { email: string; password: string; name?: string }, client: ClientInfo): Promise<User> {
@@ -41,20 +43,29 @@ export class AuthService {
 
   /** Verifies credentials; the failure is the same for an unknown user, a wrong password and a suspended account. */
   async verifyCredentials(email: string, password: string, client: ClientInfo): Promise<User> {
-    await this.limiter.beforeAttempt(client.ip, email);
+    await this.limiter.beforeAttempt(client.ip, email).catch((error: unknown) => {
+      this.metrics.signIns.inc({ outcome: 'limited' });
+      throw error;
+    });
     const user = await this.users.verifyCredentials(email, password);
     if (!user) {
+      this.metrics.signIns.inc({ outcome: 'failure' });
       await this.limiter.failed(email);
       this.logger.warn({ event: 'auth.login_failed', ip: client.ip, reason: 'invalid_credentials' });
       throw new DomainError('INVALID_CREDENTIALS', 'Invalid email or password');
     }
+    this.metrics.signIns.inc({ outcome: 'success' });
     await this.limiter.succeeded(email);
     return user;
   }
 
   async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedCredentials & { user: User }> {
     if (!this.provider.refresh) throw new DomainError('UNSUPPORTED_GRANT', 'This session strategy has no refresh token');
-    const issued = await this.provider.refresh(refreshToken, client);
+    const issued = await this.provider.refresh(refreshToken, client).catch((error: unknown) => {
+      this.metrics.refreshes.inc({ outcome: 'failure' });
+      throw error;
+    });
+    this.metrics.refreshes.inc({ outcome: 'success' });
     this.logger.log({ event: 'auth.refresh', userId: issued.user.id, sessionId: issued.sessionId, ip: client.ip });
     return issued;
   }

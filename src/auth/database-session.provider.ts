@@ -1,33 +1,44 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
-import { SessionsService } from '../sessions/index.js';
+import { AuthMetrics } from '../cluster/index.js';
+import { hashSessionSecret, SessionsService, type Session } from '../sessions/index.js';
 import type { User } from '../users/index.js';
 import type { ClientInfo } from './auth-context.js';
 import type { AuthModuleOptions } from './auth-options.js';
 import { toAuthUser } from './auth-user.js';
 import { RolePermissions } from './role-permissions.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
+import { SessionCache } from './session-cache.js';
 import { SessionProvider, type AuthResult, type IssuedCredentials, type PresentedCredential } from './session-provider.js';
 
 /**
  * Database sessions: the opaque secret is the credential, and every request looks up its
  * row joined with the user (one SELECT), so revocation, suspension and role changes apply at once.
+ * With `sessionCacheTtlMs`, lookups are served from memory for that long; invalidations (broadcast
+ * to every instance, or read back by the sync) drop the entries.
  */
 @Injectable()
 export class DatabaseSessionProvider extends SessionProvider {
   readonly name = 'database';
   readonly accessCookie = 'sid';
+  private readonly cache: SessionCache<Session>;
 
   constructor(
     @Inject(AUTH_MODULE_OPTIONS) private readonly options: AuthModuleOptions,
     private readonly sessions: SessionsService,
     private readonly permissions: RolePermissions,
+    metrics: AuthMetrics,
   ) {
     super();
+    this.cache = new SessionCache(options.sessionCacheTtlMs ?? 0);
+    metrics.addGauges((): Record<string, number> => {
+      const lookups = this.cache.hits + this.cache.misses;
+      return this.cache.enabled ? { session_cache_entries: this.cache.size, session_cache_hit_ratio: lookups ? this.cache.hits / lookups : 0 } : {};
+    });
   }
 
   async authenticate(credential: PresentedCredential): Promise<AuthResult | null> {
-    const session = await this.sessions.findBySecret(credential.token);
+    const session = this.cache.enabled ? await this.cachedLookup(credential.token) : await this.sessions.findBySecret(credential.token);
     const now = new Date();
     if (!session?.user || !this.sessions.isLive(session, now) || session.user.status !== 'active') return null;
     if (now.getTime() - session.lastSeenAt.getTime() >= this.options.session.touchIntervalMs) {
@@ -36,6 +47,25 @@ export class DatabaseSessionProvider extends SessionProvider {
     return {
       context: { user: toAuthUser(session.user, this.permissions.of(session.user.roles)), sessionId: session.id, transport: credential.transport },
     };
+  }
+
+  /** Invalidations (every instance): a revoked session or a changed user is read afresh next time. */
+  override onSessionsRevoked(sessionIds: string[]): void {
+    this.cache.dropSessions(sessionIds);
+  }
+
+  override onClaimsChanged(userId: string): void {
+    this.cache.dropUser(userId);
+  }
+
+  private async cachedLookup(secret: string): Promise<Session | null> {
+    const key = hashSessionSecret(secret);
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const generation = this.cache.generation;
+    const session = await this.sessions.findBySecret(secret);
+    if (session) this.cache.set(key, session, generation);
+    return session;
   }
 
   async signIn(user: User, client: ClientInfo): Promise<IssuedCredentials> {

@@ -11,17 +11,17 @@ import { SessionProvider } from './session-provider.js';
 export class InvalidationListener {
   constructor(private readonly provider: SessionProvider) {}
 
-  @OnDomainEvent(SessionRevokedEvent)
+  @OnDomainEvent(SessionRevokedEvent, { delivery: 'invalidation' })
   onSessionRevoked(event: SessionRevokedEvent): void {
     this.provider.onSessionsRevoked?.([event.sessionId], event.occurredAt);
   }
 
-  @OnDomainEvent(UserSessionsRevokedEvent)
+  @OnDomainEvent(UserSessionsRevokedEvent, { delivery: 'invalidation' })
   onUserSessionsRevoked(event: UserSessionsRevokedEvent): void {
     this.provider.onSessionsRevoked?.(event.sessionIds, event.occurredAt);
   }
 
-  @OnDomainEvent(UserRolesChangedEvent)
+  @OnDomainEvent(UserRolesChangedEvent, { delivery: 'invalidation' })
   onRolesChanged(event: UserRolesChangedEvent): void {
     this.provider.onClaimsChanged?.(event.userId, event.version, event.occurredAt);
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import { hashSessionSecret, SessionsService, type Session } from '../sessions/index.js';
+import { AuthMetrics } from '../cluster/index.js';
 import { createJwtTokens, type AccessClaims, type JwtTokens } from '../tokens/index.js';
 import { UsersService, type User } from '../users/index.js';
 import type { ClientInfo } from './auth-context.js';
@@ -32,10 +33,15 @@ export class JwtSessionProvider extends SessionProvider {
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
     private readonly permissions: RolePermissions,
+    private readonly metrics: AuthMetrics,
   ) {
     super();
     if (!options.jwt) throw new Error('AuthModule: the jwt strategy needs the `jwt` options');
     this.tokens = createJwtTokens(options.jwt);
+    metrics.addGauges(() => {
+      const { sessions, users } = this.registry.size;
+      return { registry_revoked_sessions: sessions, registry_claim_versions: users, verified_token_cache_entries: this.tokens.access.cachedTokens };
+    });
   }
 
   private get registry() {
@@ -124,6 +130,7 @@ export class JwtSessionProvider extends SessionProvider {
     }
     // A replay: whoever holds this token is not the client that rotated it. End the whole sign-in.
     await this.sessions.revoke(owner.id, owner.userId, 'refresh_reuse');
+    this.metrics.reuseDetections.inc();
     this.audit.warn({ event: 'auth.refresh_reuse_detected', userId: owner.userId, sessionId: owner.id, ip: client.ip });
     throw invalidGrant();
   }

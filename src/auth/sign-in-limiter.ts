@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type IRateLimiterOptions, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RedisConnection } from '../cluster/index.js';
 import { DomainError } from '../common/domain-error.js';
 import { normalizeEmail } from '../users/index.js';
 import type { AuthModuleOptions, RateLimiterFactory } from './auth-options.js';
@@ -14,7 +15,8 @@ const DAY = 24 * 60 * MINUTE;
  * - per account: `accountPer15Minutes` failures in 15 minutes, and at most `accountPerDay` (≤ 100,
  *   NIST SP 800-63B) consecutive failures, each released by a success or by time, never for good.
  * The account counters are keyed by the normalized email alone, so changing the client address
- * (or a forged X-Forwarded-For) does not reset them. The store is pluggable (Redis for several instances).
+ * (or a forged X-Forwarded-For) does not reset them. With `REDIS_URL` the counters live in Redis
+ * (shared by every instance); the store is also pluggable (`rateLimiterFactory`).
  */
 @Injectable()
 export class SignInLimiter {
@@ -22,8 +24,8 @@ export class SignInLimiter {
   private readonly perAccount: RateLimiterAbstract;
   private readonly consecutive: RateLimiterAbstract;
 
-  constructor(@Inject(AUTH_MODULE_OPTIONS) options: AuthModuleOptions) {
-    const make: RateLimiterFactory = options.rateLimiterFactory ?? ((o) => new RateLimiterMemory(o));
+  constructor(@Inject(AUTH_MODULE_OPTIONS) options: AuthModuleOptions, redis: RedisConnection) {
+    const make: RateLimiterFactory = options.rateLimiterFactory ?? (redis.client ? (o) => shared(o, redis) : (o) => new RateLimiterMemory(o));
     const { ipPerMinute, accountPer15Minutes, accountPerDay } = options.throttle;
     this.perAddress = make({ keyPrefix: 'signin-ip', points: ipPerMinute, duration: MINUTE });
     this.perAccount = make({ keyPrefix: 'signin-account', points: accountPer15Minutes, duration: 15 * MINUTE, blockDuration: 15 * MINUTE });
@@ -54,6 +56,20 @@ export class SignInLimiter {
     const account = accountKey(email);
     await Promise.all([this.perAccount.delete(account), this.consecutive.delete(account)]);
   }
+}
+
+/**
+ * Counters in Redis, so the limits hold across instances. When Redis cannot answer, the same limits
+ * apply per instance in memory (the insurance limiter) and sign-in keeps working.
+ */
+function shared(options: IRateLimiterOptions, redis: RedisConnection): RateLimiterAbstract {
+  return new RateLimiterRedis({
+    ...options,
+    keyPrefix: `nest-auth:${options.keyPrefix}`,
+    storeClient: redis.client,
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: new RateLimiterMemory(options),
+  });
 }
 
 function accountKey(email: string): string {

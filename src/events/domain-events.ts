@@ -65,3 +65,17 @@ export class UserSessionsRevokedEvent extends DomainEvent {
     super();
   }
 }
+
+/** Every event class by name, to rebuild events that arrive from another instance. */
+export const DOMAIN_EVENTS: Record<string, new (...args: never[]) => DomainEvent> = Object.fromEntries(
+  [UserRolesChangedEvent, UserSuspendedEvent, UserUnsuspendedEvent, UserPasswordChangedEvent, SessionRevokedEvent, UserSessionsRevokedEvent].map((cls) => [cls.eventName, cls]),
+);
+
+/** Rebuilds an event from its JSON form; null for anything unknown or malformed. */
+export function reviveDomainEvent(name: unknown, payload: unknown): DomainEvent | null {
+  const cls = typeof name === 'string' && Object.hasOwn(DOMAIN_EVENTS, name) ? DOMAIN_EVENTS[name] : undefined;
+  if (!cls || typeof payload !== 'object' || payload === null) return null;
+  const occurredAt = new Date((payload as { occurredAt?: unknown }).occurredAt as string);
+  if (Number.isNaN(occurredAt.getTime())) return null;
+  return Object.assign(Object.create(cls.prototype) as DomainEvent, payload, { eventName: name, occurredAt });
+}

@@ -1,3 +1,3 @@
 export * from './domain-events.js';
-export { DomainEventBus, OnDomainEvent } from './event-bus.js';
+export { DomainEventBus, OnDomainEvent, type Delivery, type EventTransport } from './event-bus.js';
 export { EventsModule } from './events.module.js';

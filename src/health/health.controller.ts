@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '../index.js';
+import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthIndicatorResult } from '@nestjs/terminus';
+import { Public, RedisConnection } from '../index.js';
 
 @ApiTags('health')
 @Public()
@@ -10,6 +10,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly redis: RedisConnection,
   ) {}
 
   /** The process is up; says nothing about its dependencies, so an orchestrator does not restart it for a DB outage. */
@@ -19,10 +20,19 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Ready to serve: the database answers a ping within a second and a half. */
+  /**
+   * Ready to serve: the database answers a ping within a second and a half. Redis is reported but
+   * never makes the instance unready: without it the instance still serves (degraded).
+   */
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 1_500 })]);
+    return this.health.check([() => this.db.pingCheck('database', { timeout: 1_500 }), () => this.redisState()]);
+  }
+
+  private redisState(): HealthIndicatorResult {
+    const state = this.redis.state;
+    if (state === 'disabled') return {};
+    return { redis: { status: 'up', connection: state, ...(state === 'down' ? { degraded: 'invalidations via the database sync; sign-in limits per instance' } : {}) } };
   }
 }

@@ -35,6 +35,10 @@ export class AccessTokenService {
     for (const key of keys.all) this.verifiers.set(key.kid, this.createVerifier(key));
   }
 
+  get cachedTokens(): number {
+    return this.cache.size;
+  }
+
   /** Issues a token for a session; it never outlives `notAfter` (the session's absolute expiry). */
   issue(subject: AccessSubject, notAfter?: Date, now = Date.now()): { token: string; expiresInMs: number; claims: AccessClaims } {
     const iat = Math.floor(now / 1000);

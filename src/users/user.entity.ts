@@ -31,6 +31,8 @@ export class User {
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 
+  /** Indexed: instances catch up on changed users by it. */
+  @Index('IDX_users_updated_at')
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
   updatedAt: Date;
 }

@@ -5,7 +5,7 @@ const $ = (selector) => document.querySelector(selector);
 // Calls where a 401 means "wrong credentials" or "already out", never "access token expired".
 const NO_REFRESH = new Set(['/auth/login', '/auth/register', '/auth/token', '/auth/refresh', '/auth/logout']);
 let refreshing = null;
-// Database sessions have no refresh token (400 UNSUPPORTED_GRANT): stop asking after the first try.
+// Database sessions have no refresh token (400 UNSUPPORTED_GRANT, or no such route): stop asking after the first try.
 let canRefresh = true;
 
 class ApiError extends Error {
@@ -30,7 +30,7 @@ function refresh() {
   if (!canRefresh) return Promise.resolve(false);
   refreshing ??= send('/auth/refresh', 'POST')
     .then(async (res) => {
-      if (!res.ok && (await res.json().catch(() => null))?.code === 'UNSUPPORTED_GRANT') canRefresh = false;
+      if (res.status === 404 || (res.status === 400 && (await res.json().catch(() => null))?.code === 'UNSUPPORTED_GRANT')) canRefresh = false;
       return res.ok;
     })
     .finally(() => (refreshing = null));

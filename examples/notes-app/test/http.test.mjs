@@ -60,8 +60,9 @@ for (const strategy of ['database', 'jwt']) {
       for (const body of [{}, { text: '' }, { text: '   ' }, { text: 42 }, { text: 'x'.repeat(2001) }, { text: 'ok', ownerId: 'someone' }]) {
         const res = await ada.post('/notes', body);
         assert.equal(res.status, 400, `${JSON.stringify(body)} → ${res.text}`);
+        // The host's own errors come from Nest's ValidationPipe: its shape, not the module's `code`.
         assert.equal(res.json.statusCode, 400);
-        assert.equal(typeof res.json.code, 'string');
+        assert.ok(res.json.message);
       }
     });
 
