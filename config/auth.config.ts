@@ -55,6 +55,8 @@ export interface AuthConfig {
   sessionCacheTtlMs: number;
   /** A bearer token that may read `/metrics`; null: the route does not exist. */
   metricsToken: string | null;
+  /** Sign-out sends Clear-Site-Data: "cookies" (every cookie of the site). */
+  clearSiteData: boolean;
 }
 
 export function readAuthConfig(env: EnvReader, nodeEnv: NodeEnv): AuthConfig {
@@ -95,6 +97,7 @@ export function readAuthConfig(env: EnvReader, nodeEnv: NodeEnv): AuthConfig {
     revocationSyncIntervalMs: env.duration('AUTH_REVOCATION_SYNC_INTERVAL', '5s', 100),
     sessionCacheTtlMs: env.duration('AUTH_SESSION_CACHE_TTL', '0s', 0),
     metricsToken: readMetricsToken(env),
+    clearSiteData: env.bool('AUTH_CLEAR_SITE_DATA', true),
   };
 }
 

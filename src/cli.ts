@@ -36,12 +36,17 @@ function cliModule(database: DatabaseConfig): DynamicModule {
   return { module: CliModule, imports: [TypeOrmModule.forRoot(typeormOptions(database)), EventsModule, UsersModule] };
 }
 
-/** Parses `--flag value` and bare `--flag` arguments. */
+/** Parses `--flag value`, `--flag=value` and bare `--flag` arguments. Never echoes a value (it may be a secret). */
 function parseFlags(args: string[]): Map<string, string | true> {
   const flags = new Map<string, string | true>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"`);
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument at position ${i + 2}`);
+    const equals = arg.indexOf('=');
+    if (equals > 0) {
+      flags.set(arg.slice(2, equals), arg.slice(equals + 1));
+      continue;
+    }
     const next = args[i + 1];
     if (next !== undefined && !next.startsWith('--')) {
       flags.set(arg.slice(2), next);
@@ -50,6 +55,8 @@ function parseFlags(args: string[]): Map<string, string | true> {
   }
   return flags;
 }
+
+const USER_CREATE_FLAGS = new Set(['email', 'name', 'roles', 'password-stdin']);
 
 async function readAll(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
@@ -88,6 +95,11 @@ async function createUser(args: string[], io: CliIo, config: DatabaseConfig): Pr
     io.stderr.write('error: never pass a password on the command line; use --password-stdin\n');
     return 2;
   }
+  const unknown = [...flags.keys()].filter((flag) => !USER_CREATE_FLAGS.has(flag));
+  if (unknown.length > 0) {
+    io.stderr.write(`error: unknown option ${unknown.map((flag) => `--${flag}`).join(', ')}\n${USAGE}\n`);
+    return 2;
+  }
   if (flags.get('password-stdin') !== true || typeof flags.get('email') !== 'string') {
     io.stderr.write(`${USAGE}\n`);
     return 2;
@@ -115,7 +127,8 @@ async function createUser(args: string[], io: CliIo, config: DatabaseConfig): Pr
 
 async function migrations(command: string, io: CliIo, config: DatabaseConfig): Promise<number> {
   // Migrations may run long: the request-path statement timeout does not apply here.
-  const ds = new DataSource({ ...typeormOptions(config), migrationsRun: false, enableQueryTimeout: false } as DataSourceOptions);
+  // The command reports what it did itself: no driver or schema chatter on stdout.
+  const ds = new DataSource({ ...typeormOptions(config), migrationsRun: false, enableQueryTimeout: false, logging: ['error'] } as DataSourceOptions);
   await ds.initialize();
   try {
     if (command === 'migration:run') {

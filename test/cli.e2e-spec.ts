@@ -72,3 +72,15 @@ describe.each<Dialect>(['sqlite', 'mariadb'])('admin CLI on %s', (dialect) => {
     expect(await runCli(['migration:revert'], io('', env).io)).toBe(0);
   });
 });
+
+describe('admin CLI flags', () => {
+  it('refuses a password in any command-line form, and unknown options, without echoing values', async () => {
+    for (const args of [['--password=hunter2hunter2'], ['--password', 'hunter2hunter2'], ['--passwd', 'hunter2hunter2'], ['hunter2hunter2']]) {
+      const run = io('', { DATABASE_URL: 'sqlite::memory:', NODE_ENV: 'test' });
+      const code = await runCli(['user:create', '--email', 'a@example.com', ...args, '--password-stdin'], run.io);
+      expect(code).not.toBe(0);
+      expect(run.err()).toMatch(/never pass a password|unknown option|unexpected argument/);
+      expect(run.err() + run.out()).not.toContain('hunter2hunter2');
+    }
+  });
+});

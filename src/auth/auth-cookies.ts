@@ -58,8 +58,8 @@ export class AuthCookies {
   }
 
   clear(res: Response): void {
-    // Also asks the browser to drop every cookie of this origin (Clear-Site-Data).
-    res.setHeader('Clear-Site-Data', '"cookies"');
+    // Also asks the browser to drop every cookie of this site (Clear-Site-Data), unless the host keeps cookies of its own.
+    if (this.options.clearSiteData !== false) res.setHeader('Clear-Site-Data', '"cookies"');
     res.clearCookie(this.accessName, this.base('/'));
     if (this.provider.refresh) res.clearCookie(this.refreshName, this.base(this.refreshPath));
   }

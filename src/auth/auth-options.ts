@@ -40,6 +40,11 @@ export interface AuthModuleOptions {
     purgeIntervalMs: number;
     retentionMs: number;
   };
+  /**
+   * Sign-out also sends `Clear-Site-Data: "cookies"` (default true), which drops every cookie of
+   * the site in the browser, the host's own included; set false when the host has cookies to keep.
+   */
+  clearSiteData?: boolean;
   /** Required when `strategy` is `jwt`. */
   jwt?: JwtOptions;
   /**

@@ -5,6 +5,7 @@ import passport from 'passport';
 import { ExtractJwt, Strategy as PassportJwtStrategy, type JwtFromRequestFunction } from 'passport-jwt';
 import type { AuthContext } from './auth-context.js';
 import { AuthCookies } from './auth-cookies.js';
+import { CsrfProtection } from './csrf-protection.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 import { SessionProvider } from './session-provider.js';
 
@@ -24,11 +25,16 @@ class RequestStrategy extends passport.Strategy {
 /** `AuthGuard('session')`: whatever strategy is configured, through the bound `SessionProvider`. */
 @Injectable()
 export class SessionPassportStrategy extends PassportStrategy(RequestStrategy, 'session') {
-  constructor(private readonly authenticator: RequestAuthenticator) {
+  constructor(
+    private readonly authenticator: RequestAuthenticator,
+    private readonly csrf: CsrfProtection,
+  ) {
     super();
   }
 
   validate(req: Request): Promise<AuthContext | null> {
+    // Used without AccessGuard, this strategy is the route's only CSRF defence for cookies.
+    if (req.headers.authorization === undefined) this.csrf.assert(req, false);
     return this.authenticator.authenticate(req, req.res);
   }
 }
@@ -58,6 +64,7 @@ export class JwtPassportStrategy extends PassportStrategy(ExtractingJwtStrategy,
   constructor(
     private readonly provider: SessionProvider,
     private readonly authenticator: RequestAuthenticator,
+    private readonly csrf: CsrfProtection,
     cookies: AuthCookies,
   ) {
     super(ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), (req: Request) => cookies.extract(req)?.token ?? null]));
@@ -66,6 +73,7 @@ export class JwtPassportStrategy extends PassportStrategy(ExtractingJwtStrategy,
   async validate(req: Request, token: string): Promise<AuthContext | null> {
     if (this.provider.tokenFormat !== 'jwt') return null;
     const transport = req.headers.authorization ? 'bearer' : 'cookie';
+    if (transport === 'cookie') this.csrf.assert(req, false);
     return this.authenticator.authenticateCredential({ token, transport }, req.res);
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AuthContext } from './auth-context.js';
 import { AuthCookies } from './auth-cookies.js';
@@ -7,6 +7,8 @@ import { SessionProvider, type PresentedCredential } from './session-provider.js
 /** The transport half of authentication: find the credential, ask the provider, write back any reissued cookie. */
 @Injectable()
 export class RequestAuthenticator {
+  private readonly logger = new Logger('Auth');
+
   constructor(
     private readonly provider: SessionProvider,
     private readonly cookies: AuthCookies,
@@ -20,7 +22,29 @@ export class RequestAuthenticator {
   async authenticateCredential(credential: PresentedCredential, res?: Response): Promise<AuthContext | null> {
     const result = await this.provider.authenticate(credential);
     if (!result) return null;
-    if (result.reissue && res) this.cookies.set(res, result.reissue);
+    if (!isAuthContext(result.context)) {
+      // A provider bug must not authorize anything: fail closed, loudly.
+      this.logger.error({ event: 'auth.malformed_context', provider: this.provider.name });
+      throw new Error(`SessionProvider "${this.provider.name}" returned a malformed authentication context`);
+    }
+    if (result.context.user.status !== 'active') return null;
+    // Only a browser's cookie is replaced in place; a bearer client never gets an ambient cookie.
+    if (result.reissue && res && credential.transport === 'cookie') this.cookies.set(res, result.reissue);
     return result.context;
   }
+}
+
+const isStrings = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+function isAuthContext(context: unknown): context is AuthContext {
+  const c = context as Partial<AuthContext> | null;
+  const user = c?.user;
+  return (
+    typeof c?.sessionId === 'string' &&
+    (c.transport === 'cookie' || c.transport === 'bearer') &&
+    typeof user?.id === 'string' &&
+    isStrings(user.roles) &&
+    isStrings(user.permissions) &&
+    (user.status === 'active' || user.status === 'suspended')
+  );
 }

@@ -8,7 +8,7 @@ export abstract class DomainEvent {
 }
 
 export class UserRolesChangedEvent extends DomainEvent {
-  static readonly eventName = 'user.roles-changed';
+  static readonly eventName = 'nest-auth.user.roles-changed';
   readonly eventName = UserRolesChangedEvent.eventName;
   constructor(
     readonly userId: string,
@@ -21,7 +21,7 @@ export class UserRolesChangedEvent extends DomainEvent {
 }
 
 export class UserSuspendedEvent extends DomainEvent {
-  static readonly eventName = 'user.suspended';
+  static readonly eventName = 'nest-auth.user.suspended';
   readonly eventName = UserSuspendedEvent.eventName;
   constructor(readonly userId: string, readonly version: number) {
     super();
@@ -29,7 +29,7 @@ export class UserSuspendedEvent extends DomainEvent {
 }
 
 export class UserUnsuspendedEvent extends DomainEvent {
-  static readonly eventName = 'user.unsuspended';
+  static readonly eventName = 'nest-auth.user.unsuspended';
   readonly eventName = UserUnsuspendedEvent.eventName;
   constructor(readonly userId: string, readonly version: number) {
     super();
@@ -37,7 +37,7 @@ export class UserUnsuspendedEvent extends DomainEvent {
 }
 
 export class UserPasswordChangedEvent extends DomainEvent {
-  static readonly eventName = 'user.password-changed';
+  static readonly eventName = 'nest-auth.user.password-changed';
   readonly eventName = UserPasswordChangedEvent.eventName;
   /** `keepSessionId`: the session that made the change survives; null when an admin reset it. */
   constructor(readonly userId: string, readonly keepSessionId: string | null, readonly version: number) {
@@ -46,7 +46,7 @@ export class UserPasswordChangedEvent extends DomainEvent {
 }
 
 export class SessionRevokedEvent extends DomainEvent {
-  static readonly eventName = 'session.revoked';
+  static readonly eventName = 'nest-auth.session.revoked';
   readonly eventName = SessionRevokedEvent.eventName;
   constructor(readonly sessionId: string, readonly userId: string, readonly reason: string) {
     super();
@@ -54,7 +54,7 @@ export class SessionRevokedEvent extends DomainEvent {
 }
 
 export class UserSessionsRevokedEvent extends DomainEvent {
-  static readonly eventName = 'session.user-sessions-revoked';
+  static readonly eventName = 'nest-auth.session.user-sessions-revoked';
   readonly eventName = UserSessionsRevokedEvent.eventName;
   constructor(
     readonly userId: string,

@@ -26,6 +26,9 @@ export abstract class DomainEventBus {
   abstract attach(transport: EventTransport): void;
 }
 
+/** An event class: its static `eventName` names it on the bus. */
+export type DomainEventClass = (abstract new (...args: never[]) => DomainEvent) & { eventName: string };
+
 const invalidationName = (eventName: string) => `invalidation:${eventName}`;
 
 @Injectable()
@@ -55,8 +58,20 @@ export class InProcessEventBus extends DomainEventBus {
   }
 }
 
-/** Subscribes a method to one event class, as a reaction (default) or an invalidation; errors propagate to the publisher. */
-export function OnDomainEvent(event: { eventName: string }, options: { delivery?: Delivery } = {}): MethodDecorator {
+/**
+ * Subscribes a method to one event class, as a reaction (default) or an invalidation; errors
+ * propagate to the publisher. The event emitter's discovery also binds it to any other emitter in
+ * the application (a host's own): the method runs only for a real instance of the class, so a
+ * look-alike payload emitted there under the same name does nothing.
+ */
+export function OnDomainEvent(event: DomainEventClass, options: { delivery?: Delivery } = {}): MethodDecorator {
   const name = options.delivery === 'invalidation' ? invalidationName(event.eventName) : event.eventName;
-  return OnEvent(name, { suppressErrors: false });
+  return (target, key, descriptor: TypedPropertyDescriptor<any>) => {
+    const handle = descriptor.value as (payload: unknown) => unknown;
+    descriptor.value = function (this: unknown, payload: unknown) {
+      return payload instanceof event ? handle.call(this, payload) : undefined;
+    };
+    Object.defineProperty(descriptor.value, 'name', { value: handle.name });
+    return OnEvent(name, { suppressErrors: false })(target, key, descriptor);
+  };
 }

@@ -122,3 +122,44 @@ describe('a SessionProvider defined by the host, passed in the options', () => {
     expect((await host.http.get('/auth/me').set('Cookie', cookie)).status).toBe(401);
   });
 });
+
+/** A provider with bugs a host might write: a reissue for a bearer request, and a context missing fields. */
+@Injectable()
+class CarelessProvider extends SessionProvider {
+  readonly name = 'careless';
+  readonly accessCookie = 'careless';
+
+  async authenticate({ token, transport }: PresentedCredential): Promise<AuthResult | null> {
+    const user = { id: 'u1', email: 'u1@example.com', name: null, roles: ['admin'], permissions: [], status: 'active' as const };
+    if (token === 'reissue') return { context: { user, sessionId: 's1', transport }, reissue: { sessionId: 's1', accessToken: 'new-cookie', accessExpiresInMs: 60_000 } };
+    if (token === 'malformed') return { context: { user: { ...user, roles: undefined }, sessionId: 's1', transport } as unknown as AuthContext };
+    if (token === 'suspended') return { context: { user: { ...user, status: 'suspended' }, sessionId: 's1', transport } };
+    return null;
+  }
+
+  async signIn(): Promise<IssuedCredentials> {
+    throw new Error('not used');
+  }
+}
+
+describe('the seam fails closed around a careless provider', () => {
+  let host: BareHost;
+  beforeAll(async () => {
+    host = await startBareHost(AuthModule.forRoot({ ...authOptionsFromEnv(hostEnv()), provider: CarelessProvider }));
+  });
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it('never sets a cookie on a bearer request, refuses a malformed or suspended context', async () => {
+    const bearer = await host.http.get('/notes').set('Authorization', 'Bearer reissue');
+    expect(bearer.status).toBe(200);
+    expect(bearer.headers['set-cookie']).toBeUndefined();
+    const cookie = await host.http.get('/notes').set('Cookie', 'careless=reissue');
+    expect(cookie.headers['set-cookie']?.[0]).toMatch(/^careless=new-cookie;/);
+    const malformed = await host.http.get('/notes/admin').set('Authorization', 'Bearer malformed');
+    expect(malformed.status).toBe(500);
+    expect(malformed.text).not.toContain('u1@example.com');
+    expect((await host.http.get('/notes').set('Authorization', 'Bearer suspended')).status).toBe(401);
+  });
+});

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Post, UseGuards } from '@nestjs/common';
+import { EventEmitter2, EventEmitterModule } from '@nestjs/event-emitter';
+import { AuthGuard } from '@nestjs/passport';
 import { AccessGuard, AuthModule, authOptionsFromEnv, CurrentUser, Public, type AuthUser } from '../../src/index.js';
 import { PASSWORD, uniqueEmail } from '../support/client.js';
 import { hostEnv, NotesController, startBareHost, type BareHost } from './bare-host.js';
@@ -141,12 +143,33 @@ class UnguardedController {
   }
 }
 
+@Public()
+@Controller('passport')
+class PassportGuardedController {
+  @UseGuards(AuthGuard('session'))
+  @Post('session')
+  session() {
+    return { changed: true };
+  }
+}
+
 describe('globalGuard: false leaves the host to apply AccessGuard per controller', () => {
   let host: BareHost;
   beforeAll(async () => {
     host = await startBareHost(AuthModule.forRootAsync({ globalGuard: false, useFactory: () => authOptionsFromEnv(hostEnv()) }), {
-      controllers: [GuardedController, UnguardedController],
+      controllers: [GuardedController, UnguardedController, PassportGuardedController],
     });
+  });
+
+  it("AuthGuard('session') alone still refuses a cross-site cookie request (CSRF), and takes bearer requests", async () => {
+    const { email, cookies } = await signIn(host);
+    const crossSite = await host.http.post('/passport/session').set('Cookie', cookies).set('Origin', 'https://evil.example').type('form').send('a=1');
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.body.code).toBe('CSRF_REJECTED');
+    expect((await host.http.post('/passport/session').set('Cookie', cookies).set('Sec-Fetch-Site', 'cross-site')).status).toBe(403);
+    expect((await host.http.post('/passport/session').set('Cookie', cookies)).status).toBe(201);
+    const token = (await host.http.post('/auth/token').send({ grant_type: 'password', email, password: PASSWORD })).body.access_token as string;
+    expect((await host.http.post('/passport/session').set('Authorization', `Bearer ${token}`).set('Origin', 'https://evil.example')).status).toBe(201);
   });
   afterAll(async () => {
     await host?.close();
@@ -164,5 +187,35 @@ describe('globalGuard: false leaves the host to apply AccessGuard per controller
     expect((await host.http.get('/guarded').set('Cookie', cookies)).status).toBe(200);
     expect((await host.http.get('/auth/me').set('Cookie', cookies)).status).toBe(200);
     expect((await host.http.get('/users').set('Cookie', cookies)).status).toBe(403);
+  });
+});
+
+describe('a host with an event emitter of its own, and cookies of its own', () => {
+  let host: BareHost;
+  beforeAll(async () => {
+    host = await startBareHost(AuthModule.forRootAsync({ useFactory: () => ({ ...authOptionsFromEnv(hostEnv()), clearSiteData: false }) }), {
+      imports: [EventEmitterModule.forRoot()],
+    });
+  });
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it("look-alike payloads on the host's emitter under the module's event names change nothing", async () => {
+    const { cookies } = await signIn(host);
+    const me = await host.http.get('/auth/me').set('Cookie', cookies);
+    const emitter = host.app.get(EventEmitter2, { strict: false });
+    for (const name of ['nest-auth.user.suspended', 'nest-auth.user.password-changed', 'nest-auth.session.user-sessions-revoked']) {
+      await emitter.emitAsync(name, { userId: me.body.user.id, sessionIds: [me.body.sessionId], keepSessionId: null });
+    }
+    expect((await host.http.get('/notes').set('Cookie', cookies)).status).toBe(200);
+  });
+
+  it('clearSiteData: false signs out without asking the browser to drop the host’s cookies', async () => {
+    const { cookies } = await signIn(host);
+    const logout = await host.http.post('/auth/logout').set('Cookie', cookies);
+    expect(logout.status).toBe(204);
+    expect(logout.headers['clear-site-data']).toBeUndefined();
+    expect((await host.http.get('/notes').set('Cookie', cookies)).status).toBe(401);
   });
 });
