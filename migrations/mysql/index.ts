@@ -1,6 +1,7 @@
 import { CreateUsersAndSessions1795000000000 } from './1795000000000-CreateUsersAndSessions.js';
 import { AddRotatedTokens1795100000000 } from './1795100000000-AddRotatedTokens.js';
 import { IndexUsersUpdatedAt1795200000000 } from './1795200000000-IndexUsersUpdatedAt.js';
+import { ExactEmailCollation1795300000000 } from './1795300000000-ExactEmailCollation.js';
 
 /** MySQL/MariaDB migrations in the order they apply. */
-export const MYSQL_MIGRATIONS = [CreateUsersAndSessions1795000000000, AddRotatedTokens1795100000000, IndexUsersUpdatedAt1795200000000];
+export const MYSQL_MIGRATIONS = [CreateUsersAndSessions1795000000000, AddRotatedTokens1795100000000, IndexUsersUpdatedAt1795200000000, ExactEmailCollation1795300000000];

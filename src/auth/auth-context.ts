@@ -24,6 +24,8 @@ export type AuthenticatedRequest = Request & { user?: AuthContext };
 export interface ClientInfo {
   userAgent: string | null;
   ip: string | null;
+  /** The known-device cookie, when the browser sent one (sign-in only). */
+  deviceToken?: string;
 }
 
 export function clientInfo(req: Request): ClientInfo {

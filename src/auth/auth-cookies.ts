@@ -18,6 +18,8 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 export class AuthCookies {
   readonly accessName: string;
   readonly refreshName: string;
+  /** Marks a browser that signed in before (see KnownDevices); outlives sign-out. */
+  readonly deviceName: string;
   /** The refresh cookie reaches only the routes that use it. */
   readonly refreshPath: string;
 
@@ -30,6 +32,7 @@ export class AuthCookies {
     // `__Host-` pins a cookie to this origin over HTTPS with Path=/; the narrowed refresh cookie can only be `__Secure-`.
     this.accessName = `${secure ? '__Host-' : ''}${provider.accessCookie}`;
     this.refreshName = `${secure ? '__Secure-' : ''}rt`;
+    this.deviceName = `${secure ? '__Host-' : ''}did`;
     this.refreshPath = `/${routePrefix}`;
   }
 
@@ -48,6 +51,16 @@ export class AuthCookies {
     if (!this.provider.refresh) return undefined;
     const cookie = cookiesOf(req)[this.refreshName];
     return typeof cookie === 'string' && cookie !== '' ? cookie : undefined;
+  }
+
+  deviceToken(req: Request): string | undefined {
+    const cookie = cookiesOf(req)[this.deviceName];
+    return typeof cookie === 'string' && cookie !== '' ? cookie : undefined;
+  }
+
+  /** 400 days, the longest a browser keeps a cookie. */
+  setDevice(res: Response, token: string): void {
+    res.cookie(this.deviceName, token, { ...this.base('/'), maxAge: 400 * 24 * 3600 * 1000 });
   }
 
   set(res: Response, credentials: IssuedCredentials): void {

@@ -54,6 +54,7 @@ export class AuthController {
   async login(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<UserEnvelope> {
     const user = req.user as unknown as User;
     this.cookies.set(res, await this.auth.signIn(user, clientInfo(req)));
+    this.cookies.setDevice(res, this.auth.deviceTokenFor(user));
     return { user: UserView.of(user) };
   }
 

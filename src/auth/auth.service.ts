@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { AuthMetrics } from '../cluster/index.js';
 import { DomainError } from '../common/domain-error.js';
 import { SessionsService } from '../sessions/index.js';
-import { UsersService, type User } from '../users/index.js';
+import { normalizeEmail, UsersService, type User } from '../users/index.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
+import { KnownDevices } from './known-devices.js';
 import { SignInLimiter } from './sign-in-limiter.js';
 import type { AuthModuleOptions } from './auth-options.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
@@ -23,40 +25,61 @@ export class AuthService {
     private readonly metrics: AuthMetrics,
   ) {}
 
+  private readonly devices = new KnownDevices();
+
   async register(input: { email: string; password: string; name?: string }, client: ClientInfo): Promise<User> {
     if (!this.options.registrationOpen) throw new DomainError('REGISTRATION_CLOSED', 'Registration is closed');
-    // Registration probes for taken addresses: it shares the per-address sign-in limit.
-    await this.limiter.beforeAttempt(client.ip);
+    // Registration probes for taken addresses: it counts against the per-address limit, like a failure.
+    await this.limiter.takeAddress(client.ip);
     return this.users.create({ email: input.email, password: input.password, name: input.name ?? null });
   }
 
   /** Self-service password change; a wrong current password counts as a failed sign-in. */
   async changePassword(auth: AuthContext, currentPassword: string, newPassword: string, client: ClientInfo): Promise<void> {
-    await this.limiter.beforeAttempt(client.ip, auth.user.email);
+    const attempt = { ip: client.ip, email: auth.user.email };
+    await this.limiter.takeAddress(client.ip);
+    await this.limiter.takeAccount(auth.user.email);
     try {
       await this.users.changePassword(auth.user.id, currentPassword, newPassword, auth.sessionId);
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'CURRENT_PASSWORD_INVALID') await this.limiter.failed(auth.user.email);
+      if (error instanceof DomainError && error.code === 'CURRENT_PASSWORD_INVALID') {
+        this.logger.warn({ event: 'auth.password_change_failed', userId: auth.user.id, ip: client.ip });
+      }
       throw error;
     }
+    await this.limiter.succeeded(attempt);
   }
 
-  /** Verifies credentials; the failure is the same for an unknown user, a wrong password and a suspended account. */
+  /**
+   * Verifies credentials; the failure is the same for an unknown user, a wrong password and a
+   * suspended account. The limiter's points are taken before the password check: the address's
+   * first, then the account's (a device that signed in to it before has counters of its own).
+   */
   async verifyCredentials(email: string, password: string, client: ClientInfo): Promise<User> {
-    await this.limiter.beforeAttempt(client.ip, email).catch((error: unknown) => {
+    const ref = accountRef(email);
+    const limited = (error: unknown, scope: string): never => {
       this.metrics.signIns.inc({ outcome: 'limited' });
+      this.logger.warn({ event: 'auth.login_throttled', scope, account: ref, ip: client.ip });
       throw error;
-    });
-    const user = await this.users.verifyCredentials(email, password);
+    };
+    await this.limiter.takeAddress(client.ip).catch((error: unknown) => limited(error, 'address'));
+    const found = await this.users.findByEmail(email);
+    const device = found ? this.devices.verify(found, client.deviceToken) : undefined;
+    await this.limiter.takeAccount(email, device).catch((error: unknown) => limited(error, device ? 'device' : 'account'));
+    const user = await this.users.checkPassword(found, password);
     if (!user) {
       this.metrics.signIns.inc({ outcome: 'failure' });
-      await this.limiter.failed(email);
-      this.logger.warn({ event: 'auth.login_failed', ip: client.ip, reason: 'invalid_credentials' });
+      this.logger.warn({ event: 'auth.login_failed', account: ref, userId: found?.id ?? null, ip: client.ip, reason: 'invalid_credentials' });
       throw new DomainError('INVALID_CREDENTIALS', 'Invalid email or password');
     }
     this.metrics.signIns.inc({ outcome: 'success' });
-    await this.limiter.succeeded(email);
+    await this.limiter.succeeded({ ip: client.ip, email, device });
     return user;
+  }
+
+  /** A long-lived token that marks this browser as a device that signed in to the user's account. */
+  deviceTokenFor(user: User): string {
+    return this.devices.issue(user);
   }
 
   async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedCredentials & { user: User }> {
@@ -78,4 +101,9 @@ export class AuthService {
     this.logger.log({ event: 'auth.login', userId: user.id, sessionId: credentials.sessionId, ip: client.ip, strategy: this.provider.name });
     return credentials;
   }
+}
+
+/** A reference to the typed account for the logs: correlates attempts without writing the address itself. */
+function accountRef(email: string): string {
+  return createHash('sha256').update(normalizeEmail(email)).digest('base64url').slice(0, 16);
 }

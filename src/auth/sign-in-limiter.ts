@@ -9,14 +9,26 @@ import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
 const MINUTE = 60;
 const DAY = 24 * 60 * MINUTE;
 
+/** What one password check is counted against. `device`: a device that signed in to this account before. */
+export interface Attempt {
+  ip: string | null;
+  email?: string;
+  device?: string;
+}
+
 /**
- * Brute-force and credential-stuffing limits around every password check (rate-limiter-flexible):
- * - per client address: `ipPerMinute` attempts a minute, whatever the outcome;
+ * Brute-force and credential-stuffing limits around every password check (rate-limiter-flexible).
+ * Points are taken atomically *before* the check (so concurrent guesses cannot all slip through
+ * between a read and a write) and given back on success:
+ * - per client address: `ipPerMinute` failed attempts (and registrations) a minute; successes do
+ *   not count, so an office behind one NAT can sign in all morning;
  * - per account: `accountPer15Minutes` failures in 15 minutes, and at most `accountPerDay` (≤ 100,
  *   NIST SP 800-63B) consecutive failures, each released by a success or by time, never for good.
- * The account counters are keyed by the normalized email alone, so changing the client address
- * (or a forged X-Forwarded-For) does not reset them. With `REDIS_URL` the counters live in Redis
- * (shared by every instance); the store is also pluggable (`rateLimiterFactory`).
+ * The account counters are keyed by the normalized address, which is the account's identity, so
+ * changing the client address does not reset them. A device that signed in to the account before
+ * counts on its own counters instead: whoever hammers an account from elsewhere cannot lock its
+ * owner out of a known device. With `REDIS_URL` the counters live in Redis (shared by every
+ * instance); the store is also pluggable (`rateLimiterFactory`).
  */
 @Injectable()
 export class SignInLimiter {
@@ -32,28 +44,29 @@ export class SignInLimiter {
     this.consecutive = make({ keyPrefix: 'signin-consecutive', points: accountPerDay, duration: DAY, blockDuration: DAY });
   }
 
-  /** Counts an attempt from this address, and refuses when the address or the account is over its limit. */
-  async beforeAttempt(ip: string | null, email?: string): Promise<void> {
+  /** Takes a point from the address before the check (a failure or a registration keeps it); 429 when spent. */
+  async takeAddress(ip: string | null): Promise<void> {
+    await this.perAddress.consume(addressKey(ip)).catch((error: unknown) => {
+      throw tooMany(error);
+    });
+  }
+
+  /** Takes a point from the account (or this known device's counters for it) before the check; 429 when spent. */
+  async takeAccount(email: string, device?: string): Promise<void> {
+    const account = accountKey(email, device);
     try {
-      await this.perAddress.consume(ip ?? 'unknown');
+      await this.perAccount.consume(account);
+      await this.consecutive.consume(account);
     } catch (error) {
       throw tooMany(error);
     }
+  }
+
+  /** The check passed: the address gets its point back and the account's counters start over. */
+  async succeeded({ ip, email, device }: Attempt): Promise<void> {
+    await this.perAddress.reward(addressKey(ip));
     if (email === undefined) return;
-    const account = accountKey(email);
-    for (const limiter of [this.perAccount, this.consecutive]) {
-      const state = await limiter.get(account);
-      if (state && state.remainingPoints <= 0 && state.msBeforeNext > 0) throw tooMany(state);
-    }
-  }
-
-  async failed(email: string): Promise<void> {
-    const account = accountKey(email);
-    await Promise.all([this.perAccount.penalty(account), this.consecutive.penalty(account)]);
-  }
-
-  async succeeded(email: string): Promise<void> {
-    const account = accountKey(email);
+    const account = accountKey(email, device);
     await Promise.all([this.perAccount.delete(account), this.consecutive.delete(account)]);
   }
 }
@@ -72,8 +85,13 @@ function shared(options: IRateLimiterOptions, redis: RedisConnection): RateLimit
   });
 }
 
-function accountKey(email: string): string {
-  return normalizeEmail(email).slice(0, 254);
+function addressKey(ip: string | null): string {
+  return ip ?? 'unknown';
+}
+
+function accountKey(email: string, device?: string): string {
+  const account = normalizeEmail(email).slice(0, 254);
+  return device ? `${account}|device:${device}` : account;
 }
 
 function tooMany(error: unknown): Error {

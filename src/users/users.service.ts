@@ -10,7 +10,7 @@ import {
   UserSuspendedEvent,
   UserUnsuspendedEvent,
 } from '../events/index.js';
-import { normalizeEmail } from './email.js';
+import { emailIdentityProblem, normalizeEmail } from './email.js';
 import { PasswordHasher } from './password-hasher.js';
 import { User } from './user.entity.js';
 
@@ -32,6 +32,8 @@ export class UsersService {
   ) {}
 
   async create(input: NewUser): Promise<User> {
+    const problem = emailIdentityProblem(input.email);
+    if (problem) throw new DomainError('INVALID_EMAIL', `The email ${problem}`);
     const now = new Date();
     const user = this.users.create({
       id: randomUUID(),
@@ -86,7 +88,11 @@ export class UsersService {
    * return null after the same argon2 work, so none can be told apart.
    */
   async verifyCredentials(email: string, password: string): Promise<User | null> {
-    const user = await this.findByEmail(email);
+    return this.checkPassword(await this.findByEmail(email), password);
+  }
+
+  /** The password half of `verifyCredentials`, for a user already looked up (or null: same work, same answer). */
+  async checkPassword(user: User | null, password: string): Promise<User | null> {
     const ok = await this.hasher.verify(user?.passwordHash ?? null, password);
     if (!user || !ok || user.status !== 'active') return null;
     if (this.hasher.needsRehash(user.passwordHash)) {
