@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { EnvReader } from './env-reader.js';
 import type { NodeEnv } from './app.config.js';
+import { estimatedEntropyBits, MIN_SECRET_BITS } from './entropy.js';
 import { parseJwtKeys } from './jwt-keys.js';
 
 export type AuthStrategy = 'database' | 'jwt';
@@ -118,7 +119,7 @@ function readRedisUrl(env: EnvReader): string | null {
 function readMetricsToken(env: EnvReader): string | null {
   const token = env.optionalString('AUTH_METRICS_TOKEN');
   if (token === undefined) return null;
-  if (token.length < 32) env.problem('AUTH_METRICS_TOKEN', 'must be at least 32 characters');
+  if (token.length < 32 || estimatedEntropyBits(token) < MIN_SECRET_BITS) env.problem('AUTH_METRICS_TOKEN', 'must be at least 32 random characters');
   return token;
 }
 
@@ -163,6 +164,11 @@ function readJwtConfig(env: EnvReader, production: boolean, required: boolean): 
   if (keyText) {
     try {
       keys = parseJwtKeys(keyText);
+      for (const key of keys) {
+        if (key.type === 'secret' && estimatedEntropyBits(key.export()) < MIN_SECRET_BITS) {
+          env.problem('AUTH_JWT_KEYS', 'an HS256 secret looks too predictable (repeated bytes); use 32 random bytes');
+        }
+      }
       if (keys[0]?.type === 'public') env.problem('AUTH_JWT_KEYS', 'the first key signs, so it must be a private key or a secret');
     } catch (error) {
       // Never echo key material.
@@ -173,6 +179,9 @@ function readJwtConfig(env: EnvReader, production: boolean, required: boolean): 
   }
   const refreshSecret = env.optionalString('AUTH_REFRESH_SECRET') ?? null;
   if (refreshSecret !== null && refreshSecret.length < 32) env.problem('AUTH_REFRESH_SECRET', 'must be at least 32 characters');
+  else if (refreshSecret !== null && estimatedEntropyBits(refreshSecret) < MIN_SECRET_BITS) {
+    env.problem('AUTH_REFRESH_SECRET', 'looks too predictable (repeated characters); use 32 random bytes, e.g. openssl rand -base64 32');
+  }
   if (refreshSecret === null && production && required) {
     env.problem('AUTH_REFRESH_SECRET', 'is required when NODE_ENV=production and AUTH_STRATEGY=jwt');
   }

@@ -128,7 +128,7 @@ async function createUser(args: string[], io: CliIo, config: DatabaseConfig): Pr
 async function migrations(command: string, io: CliIo, config: DatabaseConfig): Promise<number> {
   // Migrations may run long: the request-path statement timeout does not apply here.
   // The command reports what it did itself: no driver or schema chatter on stdout.
-  const ds = new DataSource({ ...typeormOptions(config), migrationsRun: false, enableQueryTimeout: false, logging: ['error'] } as DataSourceOptions);
+  const ds = new DataSource({ ...typeormOptions(config, { logger: 'simple-console' }), migrationsRun: false, enableQueryTimeout: false, logging: ['error'] } as DataSourceOptions);
   await ds.initialize();
   try {
     if (command === 'migration:run') {

@@ -1,6 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Permissions } from '../auth/decorators.js';
+import type { AuthContext } from '../auth/auth-context.js';
+import { CurrentAuth, Permissions } from '../auth/decorators.js';
+import { RolePermissions } from '../auth/role-permissions.js';
+import { DomainError } from '../common/domain-error.js';
 import { UserView } from '../auth/dto/views.dto.js';
 import { ModuleRoutes } from '../common/module-routes.js';
 import { SessionsService } from '../sessions/index.js';
@@ -21,6 +24,7 @@ export class AdminUsersController {
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
+    private readonly permissions: RolePermissions,
   ) {}
 
   @Get()
@@ -41,7 +45,13 @@ export class AdminUsersController {
   @Patch(':id/roles')
   @Permissions('users:write')
   @ApiOkResponse({ type: UserView })
-  async setRoles(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetRolesDto): Promise<UserView> {
+  async setRoles(@CurrentAuth() auth: AuthContext, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetRolesDto): Promise<UserView> {
+    // No one changes their own roles; others' only within the permissions the caller holds itself.
+    if (id === auth.user.id) throw new DomainError('FORBIDDEN', 'You cannot change your own roles');
+    const current = (await this.users.getById(id)).roles;
+    const changed = [...body.roles.filter((role) => !current.includes(role)), ...current.filter((role) => !body.roles.includes(role))];
+    const beyond = changed.filter((role) => !this.permissions.canDelegate(role, auth.user.permissions));
+    if (beyond.length > 0) throw new DomainError('FORBIDDEN', `You cannot grant or remove roles with permissions you do not hold: ${beyond.join(', ')}`);
     return UserView.of(await this.users.setRoles(id, body.roles));
   }
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Request } from 'express';
 
 /** What authentication proves about a request; guards and handlers read only this. */
@@ -30,5 +31,7 @@ export interface ClientInfo {
 
 export function clientInfo(req: Request): ClientInfo {
   const userAgent = req.headers['user-agent'];
-  return { userAgent: typeof userAgent === 'string' ? userAgent : null, ip: req.ip ?? null };
+  // Whatever the proxy settings produced, only a real address is recorded and counted.
+  const ip = req.ip && isIP(req.ip) ? req.ip : null;
+  return { userAgent: typeof userAgent === 'string' ? userAgent : null, ip };
 }

@@ -28,6 +28,15 @@ export class CsrfProtection {
       throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json');
     }
     if (req.headers.authorization !== undefined) return;
+    this.assertOrigin(req);
+  }
+
+  /**
+   * The origin checks alone, whatever headers came along: for handlers that act on a cookie even
+   * when an Authorization header is present (refresh and logout use the refresh cookie), where
+   * any header a cross-site page can add must not waive the check.
+   */
+  assertOrigin(req: Request): void {
     if (req.headers['sec-fetch-site'] === 'cross-site') throw new DomainError('CSRF_REJECTED', 'Cross-site request refused');
     const origin = req.headers.origin;
     if (origin !== undefined && !this.trusted.has(origin) && origin !== ownOrigin(req)) {

@@ -20,6 +20,7 @@ export const DOMAIN_ERROR_STATUS = {
   NOT_FOUND: 404,
   EMAIL_TAKEN: 409,
   INVALID_EMAIL: 400,
+  WEAK_PASSWORD: 400,
   DATABASE_UNAVAILABLE: 503,
 } as const;
 
@@ -51,9 +52,16 @@ export class DomainError extends HttpException {
     message: string,
     /** For 429 and 503: when to try again, in seconds (sent as Retry-After). */
     readonly retryAfterSeconds?: number,
+    /** For 400s: the fields at fault, in the validation pipe's shape. */
+    readonly details?: Array<{ field: string; errors: string[] }>,
   ) {
     const status = DOMAIN_ERROR_STATUS[code];
-    super({ statusCode: status, error: REASON_PHRASES[status], code, message }, status);
+    super({ statusCode: status, error: REASON_PHRASES[status], code, message, ...(details ? { details } : {}) }, status);
     this.name = 'DomainError';
+  }
+
+  /** A 400 about one field, shaped like a validation failure. */
+  static field(code: DomainErrorCode, field: string, error: string): DomainError {
+    return new DomainError(code, `Invalid request: ${field}`, undefined, [{ field, errors: [error] }]);
   }
 }

@@ -60,7 +60,9 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 
   toBody(exception: unknown, req: Request): ErrorBody {
-    if (exception instanceof DomainError) return this.body(exception.getStatus(), exception.code, exception.message);
+    if (exception instanceof DomainError) {
+      return { ...this.body(exception.getStatus(), exception.code, exception.message), ...(exception.details ? { details: exception.details } : {}) };
+    }
     // Nest wraps body-parser errors in an HttpException; the original says what went wrong.
     const parserError = this.fromBodyParser((exception as { cause?: unknown })?.cause ?? exception);
     if (parserError) return parserError;

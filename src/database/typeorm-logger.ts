@@ -15,7 +15,9 @@ export class NestTypeOrmLogger implements TypeOrmLogger {
   }
 
   logQueryError(error: string | Error, query: string): void {
-    this.logger.warn({ event: 'query_failed', error: error instanceof Error ? error.message : error, query: query.slice(0, 200) });
+    // Not `instanceof Error`: drivers' errors may come from another realm.
+    const message = typeof error === 'string' ? error : String((error as { message?: unknown } | null)?.message ?? error);
+    this.logger.warn({ event: 'query_failed', error: redact(message), query: query.slice(0, 200) });
   }
 
   logQuerySlow(time: number, query: string): void {
@@ -34,4 +36,9 @@ export class NestTypeOrmLogger implements TypeOrmLogger {
     if (level === 'warn') this.logger.warn(message);
     else this.logger.debug(message);
   }
+}
+
+/** Driver messages quote the offending values (MySQL's "Duplicate entry 'ada@example.com' for key …"): keep the shape, drop the data. */
+export function redact(message: string): string {
+  return message.replace(/'(?:[^'\\]|\\.)*'(?=\s+for key)/g, "'[redacted]'").replace(/(Incorrect \w+ value: )'(?:[^'\\]|\\.)*'/g, "$1'[redacted]'");
 }

@@ -20,11 +20,14 @@ export class AccessTokenService {
   private readonly sign: (payload: Record<string, unknown>) => string;
   private readonly verifiers = new Map<string, Verify>();
   private readonly cache = new VerifiedTokenCache<AccessClaims>(50_000);
+  /** Our tokens live exactly the configured lifetime (or less); one second of rounding is allowed. */
+  private readonly maxLifetimeSeconds: number;
 
   constructor(
     private readonly options: TokensOptions,
     private readonly keys: KeyRing,
   ) {
+    this.maxLifetimeSeconds = Math.ceil(options.accessTtlMs / 1000) + 1;
     const signing = keys.signing;
     this.sign = createSigner({
       key: signing.signKey!,
@@ -58,6 +61,9 @@ export class AccessTokenService {
     try {
       const claims = this.verifiers.get(key.kid)!(token);
       if (!isAccessClaims(claims) || claims.exp * 1000 <= now) return null;
+      // A token living longer than today's lifetime was issued under an older, longer one: the
+      // revocation registry only remembers one lifetime back, so such a token cannot be vouched for.
+      if (typeof claims.iat !== 'number' || claims.exp - claims.iat > this.maxLifetimeSeconds) return null;
       this.cache.set(token, claims);
       return claims;
     } catch {

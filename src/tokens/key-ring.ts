@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { JwtAlgorithm } from './tokens-options.js';
 
 export interface SigningKey {
@@ -35,7 +35,8 @@ function toSigningKey(key: KeyObject): SigningKey {
   const alg = algorithmOf(key);
   if (key.type === 'secret') {
     const secret = key.export();
-    return { kid: thumbprint(key.export({ format: 'jwk' })), alg, signKey: secret, verifyKey: secret };
+    // Never a hash of the raw secret; stable across restarts and instances (they must agree on it).
+    return { kid: createHmac('sha256', secret).update('nest-dual-session-auth kid').digest('base64url').slice(0, 22), alg, signKey: secret, verifyKey: secret };
   }
   const publicKey = key.type === 'private' ? createPublicKey(key) : key;
   const publicJwk = publicKey.export({ format: 'jwk' });

@@ -12,6 +12,7 @@ import {
 } from '../events/index.js';
 import { emailIdentityProblem, normalizeEmail } from './email.js';
 import { PasswordHasher } from './password-hasher.js';
+import { PasswordPolicy } from './password-policy.js';
 import { User } from './user.entity.js';
 
 export interface NewUser {
@@ -28,12 +29,14 @@ export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
     private readonly bus: DomainEventBus,
   ) {}
 
   async create(input: NewUser): Promise<User> {
     const problem = emailIdentityProblem(input.email);
-    if (problem) throw new DomainError('INVALID_EMAIL', `The email ${problem}`);
+    if (problem) throw DomainError.field('INVALID_EMAIL', 'email', `email ${problem}`);
+    this.assertAcceptable(input.password, { email: input.email, name: input.name }, 'password');
     const now = new Date();
     const user = this.users.create({
       id: randomUUID(),
@@ -134,8 +137,9 @@ export class UsersService {
   }
 
   /** Sets a new password; `keepSessionId` survives (self-service), null ends every session (admin reset). */
-  async setPassword(id: string, newPassword: string, keepSessionId: string | null): Promise<void> {
+  async setPassword(id: string, newPassword: string, keepSessionId: string | null, field = 'password'): Promise<void> {
     const user = await this.getById(id);
+    this.assertAcceptable(newPassword, user, field);
     await this.bump(user, { passwordHash: await this.hasher.hash(newPassword) });
     await this.bus.publish(new UserPasswordChangedEvent(user.id, keepSessionId, user.version));
     this.logger.log({ event: 'user.password_changed', userId: user.id, keepSessionId });
@@ -147,7 +151,13 @@ export class UsersService {
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
       throw new DomainError('CURRENT_PASSWORD_INVALID', 'The current password is not correct');
     }
-    await this.setPassword(id, newPassword, keepSessionId);
+    await this.setPassword(id, newPassword, keepSessionId, 'newPassword');
+  }
+
+  /** Every new password (registration, change, admin reset) passes the policy, with the account's own words as context. */
+  private assertAcceptable(password: string, context: { email?: string; name?: string | null }, field: string): void {
+    const problem = this.policy.problem(password, context);
+    if (problem) throw DomainError.field('WEAK_PASSWORD', field, `${field} ${problem}`);
   }
 
   /**

@@ -10,7 +10,7 @@ describe('brute force and credential stuffing', () => {
   });
 
   it('per account: failures from ever-changing forwarded addresses still hit the limit; 429 with Retry-After', async () => {
-    t = await startTestApp('sqlite', { AUTH_THROTTLE_ACCOUNT_PER_15M: '5', TRUST_PROXY: 'true' });
+    t = await startTestApp('sqlite', { AUTH_THROTTLE_ACCOUNT_PER_15M: '5', TRUST_PROXY: '1' });
     const { email } = await register(t);
     for (let i = 0; i < 5; i++) {
       const res = await t.http.post('/auth/login').set('X-Forwarded-For', `203.0.113.${i}`).send({ email, password: 'wrong password' });
