@@ -37,7 +37,7 @@ export interface AuthConfig {
   /** Origins (besides the service's own) allowed to send cookie-authenticated unsafe requests. */
   trustedOrigins: string[];
   /** Sign-in attempts allowed per client address per minute, and per account per 15 minutes and per day. */
-  throttle: { ipPerMinute: number; accountPer15Minutes: number; accountPerDay: number };
+  throttle: { ipPerMinute: number; accountPer15Minutes: number; accountPerDay: number; refreshPerMinute: number };
   session: {
     idleTimeoutMs: number;
     absoluteLifetimeMs: number;
@@ -92,6 +92,7 @@ export function readAuthConfig(env: EnvReader, nodeEnv: NodeEnv): AuthConfig {
       accountPer15Minutes: env.int('AUTH_THROTTLE_ACCOUNT_PER_15M', 10, 1, 1_000_000),
       // NIST SP 800-63B: never more than 100 consecutive failures on one account.
       accountPerDay: env.int('AUTH_THROTTLE_ACCOUNT_PER_DAY', 100, 1, 100),
+      refreshPerMinute: env.int('AUTH_THROTTLE_REFRESH_PER_MINUTE', 60, 1, 1_000_000),
     },
     jwt,
     redisUrl: readRedisUrl(env),

@@ -1,6 +1,7 @@
 import { CreateUsersAndSessions1795000000000 } from './1795000000000-CreateUsersAndSessions.js';
 import { AddRotatedTokens1795100000000 } from './1795100000000-AddRotatedTokens.js';
 import { IndexUsersUpdatedAt1795200000000 } from './1795200000000-IndexUsersUpdatedAt.js';
+import { RefreshGenerations1795400000000 } from './1795400000000-RefreshGenerations.js';
 
 /** SQLite migrations in the order they apply. */
-export const SQLITE_MIGRATIONS = [CreateUsersAndSessions1795000000000, AddRotatedTokens1795100000000, IndexUsersUpdatedAt1795200000000];
+export const SQLITE_MIGRATIONS = [CreateUsersAndSessions1795000000000, AddRotatedTokens1795100000000, IndexUsersUpdatedAt1795200000000, RefreshGenerations1795400000000];

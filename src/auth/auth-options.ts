@@ -29,8 +29,11 @@ export interface AuthModuleOptions {
   rolePermissions: Record<string, string[]>;
   /** Origins besides the service's own that may send cookie-authenticated unsafe requests. */
   trustedOrigins: string[];
-  /** Sign-in attempts per client address per minute, per account per 15 minutes and per day. */
-  throttle: { ipPerMinute: number; accountPer15Minutes: number; accountPerDay: number };
+  /**
+   * Failed sign-ins (and refreshes, registrations) per client address per minute, per account per
+   * 15 minutes and per day; refresh grants per session per minute (default 60).
+   */
+  throttle: { ipPerMinute: number; accountPer15Minutes: number; accountPerDay: number; refreshPerMinute?: number };
   /** Makes the sign-in limiters; in memory by default, e.g. `o => new RateLimiterRedis({ ...o, storeClient })` for several instances. */
   rateLimiterFactory?: RateLimiterFactory;
   session: {

@@ -84,11 +84,14 @@ export class AuthService {
 
   async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedCredentials & { user: User }> {
     if (!this.provider.refresh) throw new DomainError('UNSUPPORTED_GRANT', 'This session strategy has no refresh token');
+    // A refresh token is a credential too: failures from an address count like failed sign-ins.
+    await this.limiter.takeAddress(client.ip);
     const issued = await this.provider.refresh(refreshToken, client).catch((error: unknown) => {
       this.metrics.refreshes.inc({ outcome: 'failure' });
       throw error;
     });
     this.metrics.refreshes.inc({ outcome: 'success' });
+    await this.limiter.rewardAddress(client.ip);
     this.logger.log({ event: 'auth.refresh', userId: issued.user.id, sessionId: issued.sessionId, ip: client.ip });
     return issued;
   }

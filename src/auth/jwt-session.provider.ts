@@ -9,6 +9,7 @@ import type { AuthModuleOptions } from './auth-options.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
 import { toAuthUser } from './auth-user.js';
 import { RolePermissions } from './role-permissions.js';
+import { SignInLimiter } from './sign-in-limiter.js';
 import { SessionProvider, type AuthResult, type IssuedCredentials, type PresentedCredential } from './session-provider.js';
 
 function invalidGrant(): DomainError {
@@ -34,13 +35,14 @@ export class JwtSessionProvider extends SessionProvider {
     private readonly users: UsersService,
     private readonly permissions: RolePermissions,
     private readonly metrics: AuthMetrics,
+    private readonly limiter: SignInLimiter,
   ) {
     super();
     if (!options.jwt) throw new Error('AuthModule: the jwt strategy needs the `jwt` options');
     this.tokens = createJwtTokens(options.jwt);
     metrics.addGauges(() => {
       const { sessions, users } = this.registry.size;
-      return { registry_revoked_sessions: sessions, registry_claim_versions: users, verified_token_cache_entries: this.tokens.access.cachedTokens };
+      return { registry_revoked_sessions: sessions, registry_claim_versions: users, verified_token_cache_entries: this.tokens.access.cachedTokens.entries, verified_token_cache_bytes: this.tokens.access.cachedTokens.bytes };
     });
   }
 
@@ -106,13 +108,14 @@ export class JwtSessionProvider extends SessionProvider {
   override async refresh(refreshToken: string, client: ClientInfo): Promise<IssuedCredentials & { user: User }> {
     const now = new Date();
     const presented = hashSessionSecret(refreshToken);
-    const successor = this.tokens.refresh.successorOf(refreshToken);
-    const successorHash = hashSessionSecret(successor);
     const session = await this.sessions.findBySecret(refreshToken);
     if (session) {
       this.assertUsable(session, now);
+      await this.limiter.takeRefresh(session.id);
+      const successor = this.tokens.refresh.successorOf(refreshToken, session.rotationNonce);
+      const successorHash = hashSessionSecret(successor);
       if (!(await this.sessions.rotate(session, presented, successorHash, this.options.session.idleTimeoutMs, now))) {
-        // A concurrent refresh of the same token won the race; it produced this very successor.
+        // A concurrent refresh of the same token won the race; from the same nonce it produced this very successor.
         const current = await this.sessions.findWithUser(session.id);
         if (current?.tokenHash !== successorHash) throw invalidGrant();
         this.assertUsable(current, now);
@@ -124,8 +127,10 @@ export class JwtSessionProvider extends SessionProvider {
     const owner = used ? await this.sessions.findWithUser(used.sessionId) : null;
     if (!used || !owner) throw invalidGrant();
     this.assertUsable(owner, now);
+    await this.limiter.takeRefresh(owner.id);
+    const successor = this.tokens.refresh.successorOf(refreshToken, used.nonce);
     const withinGrace = now.getTime() - used.rotatedAt.getTime() <= this.options.jwt!.refreshGraceMs;
-    if (withinGrace && owner.tokenHash === successorHash) {
+    if (withinGrace && owner.tokenHash === hashSessionSecret(successor)) {
       return { ...this.credentials(owner, owner.user!, successor), user: owner.user! };
     }
     // A replay: whoever holds this token is not the client that rotated it. End the whole sign-in.

@@ -35,6 +35,7 @@ export class SignInLimiter {
   private readonly perAddress: RateLimiterAbstract;
   private readonly perAccount: RateLimiterAbstract;
   private readonly consecutive: RateLimiterAbstract;
+  private readonly perSessionRefresh: RateLimiterAbstract;
 
   constructor(@Inject(AUTH_MODULE_OPTIONS) options: AuthModuleOptions, redis: RedisConnection) {
     const make: RateLimiterFactory = options.rateLimiterFactory ?? (redis.client ? (o) => shared(o, redis) : (o) => new RateLimiterMemory(o));
@@ -42,6 +43,14 @@ export class SignInLimiter {
     this.perAddress = make({ keyPrefix: 'signin-ip', points: ipPerMinute, duration: MINUTE });
     this.perAccount = make({ keyPrefix: 'signin-account', points: accountPer15Minutes, duration: 15 * MINUTE, blockDuration: 15 * MINUTE });
     this.consecutive = make({ keyPrefix: 'signin-consecutive', points: accountPerDay, duration: DAY, blockDuration: DAY });
+    this.perSessionRefresh = make({ keyPrefix: 'refresh-session', points: options.throttle.refreshPerMinute ?? 60, duration: MINUTE });
+  }
+
+  /** Refresh grants per session a minute (a burst of tabs fits; a loop does not). */
+  async takeRefresh(sessionId: string): Promise<void> {
+    await this.perSessionRefresh.consume(sessionId).catch((error: unknown) => {
+      throw tooMany(error);
+    });
   }
 
   /** Takes a point from the address before the check (a failure or a registration keeps it); 429 when spent. */
@@ -60,6 +69,10 @@ export class SignInLimiter {
     } catch (error) {
       throw tooMany(error);
     }
+  }
+
+  async rewardAddress(ip: string | null): Promise<void> {
+    await this.perAddress.reward(addressKey(ip));
   }
 
   /** The check passed: the address gets its point back and the account's counters start over. */

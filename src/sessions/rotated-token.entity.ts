@@ -4,7 +4,7 @@ import { Session } from './session.entity.js';
 /**
  * JWT strategy: every refresh-token hash a session has rotated away from. A later presentation of
  * one is either a concurrent refresh inside the grace window or a replay that revokes the session.
- * Rows go with their session.
+ * Rows go with their session, and only the last `ROTATED_TOKENS_KEPT` generations are kept.
  */
 @Entity({ name: 'rotated_tokens' })
 export class RotatedToken {
@@ -21,4 +21,12 @@ export class RotatedToken {
 
   @Column({ name: 'rotated_at', type: 'datetime', precision: 3 })
   rotatedAt: Date;
+
+  /** The session's generation this token belonged to: only the last few are kept. */
+  @Column({ type: 'int', default: 0 })
+  generation: number;
+
+  /** The nonce its successor was derived with (a concurrent refresh inside the grace window derives the same). */
+  @Column({ type: 'varchar', length: 43, nullable: true })
+  nonce: string | null;
 }

@@ -40,6 +40,14 @@ export class Session {
   @Column({ name: 'revoked_reason', type: 'varchar', length: 32, nullable: true })
   revokedReason: string | null;
 
+  /** JWT strategy: how many times the refresh token has rotated (bounds the rotated-token record). */
+  @Column({ type: 'int', default: 0 })
+  generation: number;
+
+  /** JWT strategy: random, per generation; mixed into the current refresh token's successor. */
+  @Column({ name: 'rotation_nonce', type: 'varchar', length: 43, nullable: true })
+  rotationNonce: string | null;
+
   @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
   userAgent: string | null;
 

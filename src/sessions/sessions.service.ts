@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Brackets, IsNull, Not, type Repository } from 'typeorm';
+import { Brackets, IsNull, LessThan, Not, type Repository } from 'typeorm';
 import { DomainEventBus, SessionRevokedEvent, UserSessionsRevokedEvent } from '../events/index.js';
 import { generateSessionSecret, hashSessionSecret, isWellFormedSecret } from './session-secret.js';
 import { RotatedToken } from './rotated-token.entity.js';
@@ -17,6 +17,9 @@ export interface NewSession {
   idleTimeoutMs: number;
   absoluteLifetimeMs: number;
 }
+
+/** Rotated-away refresh tokens remembered per session for reuse detection (older ones are simply unknown). */
+export const ROTATED_TOKENS_KEPT = 20;
 
 export type RevocationReason =
   | 'logout'
@@ -57,6 +60,8 @@ export class SessionsService {
       absoluteExpiresAt: new Date(now.getTime() + input.absoluteLifetimeMs),
       revokedAt: null,
       revokedReason: null,
+      generation: 0,
+      rotationNonce: generateSessionSecret(),
       userAgent: input.userAgent?.slice(0, 512) ?? null,
       ip: input.ip?.slice(0, 64) ?? null,
     });
@@ -69,7 +74,7 @@ export class SessionsService {
     const { driver } = connection;
     const q = (name: string) => driver.escape(name);
     const users = connection.getMetadata(User);
-    const columns = ['id', 'userId', 'tokenHash', 'createdAt', 'lastSeenAt', 'idleExpiresAt', 'absoluteExpiresAt', 'userAgent', 'ip'].map(
+    const columns = ['id', 'userId', 'tokenHash', 'createdAt', 'lastSeenAt', 'idleExpiresAt', 'absoluteExpiresAt', 'userAgent', 'ip', 'rotationNonce'].map(
       (property) => this.sessions.metadata.findColumnWithPropertyName(property)!,
     );
     const values = columns.filter((c) => c.propertyName !== 'userId').map((c) => driver.preparePersistentValue(c.getEntityValue(session), c));
@@ -117,21 +122,28 @@ export class SessionsService {
   /**
    * Rotates the refresh secret in one transaction: a conditional UPDATE that applies only while
    * `fromHash` is still current (so concurrent rotations of one token cannot fork the session),
-   * and the record of the old hash. Returns whether this call rotated it.
+   * with a fresh nonce and the next generation, and the record of the old hash (with the nonce its
+   * successor was derived from). Every tenth generation, records older than the last
+   * `ROTATED_TOKENS_KEPT` go. Returns whether this call rotated it.
    */
   async rotate(session: Session, fromHash: string, toHash: string, idleTimeoutMs: number, now = new Date()): Promise<boolean> {
     const idleExpiresAt = new Date(Math.min(now.getTime() + idleTimeoutMs, session.absoluteExpiresAt.getTime()));
+    const generation = session.generation + 1;
+    const rotationNonce = generateSessionSecret();
     const rotated = await this.sessions.manager.transaction(async (tx) => {
       const result = await tx.update(
         Session,
         { id: session.id, tokenHash: fromHash, revokedAt: IsNull() },
-        { tokenHash: toHash, lastSeenAt: now, idleExpiresAt },
+        { tokenHash: toHash, lastSeenAt: now, idleExpiresAt, generation, rotationNonce },
       );
       if (!result.affected) return false;
-      await tx.insert(RotatedToken, { tokenHash: fromHash, sessionId: session.id, rotatedAt: now });
+      await tx.insert(RotatedToken, { tokenHash: fromHash, sessionId: session.id, rotatedAt: now, generation: session.generation, nonce: session.rotationNonce });
+      if (generation % 10 === 0) {
+        await tx.delete(RotatedToken, { sessionId: session.id, generation: LessThan(generation - ROTATED_TOKENS_KEPT) });
+      }
       return true;
     });
-    if (rotated) Object.assign(session, { tokenHash: toHash, lastSeenAt: now, idleExpiresAt });
+    if (rotated) Object.assign(session, { tokenHash: toHash, lastSeenAt: now, idleExpiresAt, generation, rotationNonce });
     return rotated;
   }
 

@@ -38,8 +38,8 @@ export class AccessTokenService {
     for (const key of keys.all) this.verifiers.set(key.kid, this.createVerifier(key));
   }
 
-  get cachedTokens(): number {
-    return this.cache.size;
+  get cachedTokens(): { entries: number; bytes: number } {
+    return { entries: this.cache.size, bytes: this.cache.estimatedBytes };
   }
 
   /** Issues a token for a session; it never outlives `notAfter` (the session's absolute expiry). */

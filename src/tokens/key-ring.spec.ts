@@ -49,3 +49,14 @@ describe('VerifiedTokenCache', () => {
     expect(cache.size).toBe(2);
   });
 });
+
+describe('VerifiedTokenCache in bytes', () => {
+  it('evicts the oldest entries to stay under its byte budget, whatever the entry count', () => {
+    const cache = new VerifiedTokenCache<number>(1_000_000, 4 * 1000);
+    for (let i = 0; i < 100; i++) cache.set(`${i}`.padStart(100, 'x'), i);
+    expect(cache.estimatedBytes).toBeLessThanOrEqual(4 * 1000);
+    expect(cache.size).toBe(10);
+    expect(cache.get('99'.padStart(100, 'x'))).toBe(99);
+    expect(cache.get('0'.padStart(100, 'x'))).toBeUndefined();
+  });
+});
