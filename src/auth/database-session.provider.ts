@@ -61,7 +61,8 @@ export class DatabaseSessionProvider extends SessionProvider {
   private async cachedLookup(secret: string): Promise<Session | null> {
     const key = hashSessionSecret(secret);
     const cached = this.cache.get(key);
-    if (cached) return cached;
+    // Another instance may have slid the idle expiry meanwhile: an entry that looks idle-expired is read again.
+    if (cached && cached.idleExpiresAt.getTime() > Date.now()) return cached;
     const generation = this.cache.generation;
     const session = await this.sessions.findBySecret(secret);
     if (session) this.cache.set(key, session, generation);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OnDomainEvent, SessionRevokedEvent, UserRolesChangedEvent, UserSessionsRevokedEvent } from '../events/index.js';
+import { OnDomainEvent, SessionRevokedEvent, UserRolesChangedEvent, UserSessionsRevokedEvent, UserSuspendedEvent } from '../events/index.js';
 import { SessionProvider } from './session-provider.js';
 
 /**
@@ -23,6 +23,12 @@ export class InvalidationListener {
 
   @OnDomainEvent(UserRolesChangedEvent, { delivery: 'invalidation' })
   onRolesChanged(event: UserRolesChangedEvent): void {
+    this.provider.onClaimsChanged?.(event.userId, event.version, event.occurredAt);
+  }
+
+  /** Suspension also reaches every instance directly, not only through the sessions it ends (which may fail). */
+  @OnDomainEvent(UserSuspendedEvent, { delivery: 'invalidation' })
+  onSuspended(event: UserSuspendedEvent): void {
     this.provider.onClaimsChanged?.(event.userId, event.version, event.occurredAt);
   }
 }

@@ -7,10 +7,11 @@ import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
 import { SessionProvider } from './session-provider.js';
 
 /**
- * Read back this far before the last sync: rows are stamped by other instances' clocks and
- * commit a little after they are stamped. Re-delivering an invalidation is harmless.
+ * Read back this far before the last sync: rows are stamped by other instances' clocks (the
+ * registry allows them the same 30 s of disagreement) and commit a little after they are stamped.
+ * Re-delivering an invalidation is harmless.
  */
-const OVERLAP_MS = 10_000;
+const OVERLAP_MS = 30_000;
 
 /**
  * Catch-up from the database, the guarantee under the broadcast: every instance reads what was

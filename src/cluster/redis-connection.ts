@@ -37,6 +37,23 @@ export class RedisConnection {
     // ioredis reports every failed attempt; the state change is what matters, logged once in setUp.
     this.client.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);
+    // A Redis that hangs instead of refusing looks connected: probe it, and reconnect both when it does not answer.
+    this.watchdog = setInterval(() => void this.probe(), 2_000);
+    this.watchdog.unref();
+  }
+
+  private watchdog?: NodeJS.Timeout;
+
+  private async probe(): Promise<void> {
+    const client = this.client;
+    if (!client || client.status !== 'ready') return;
+    try {
+      await client.ping();
+    } catch {
+      this.setUp(false);
+      client.disconnect(true);
+      this.subscriber?.disconnect(true);
+    }
   }
 
   get state(): RedisState {
@@ -50,6 +67,7 @@ export class RedisConnection {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.watchdog);
     // QUIT would wait in the offline queue for a Redis that never answers: only a live connection says goodbye.
     await Promise.all(
       [this.client, this.subscriber].map(async (c) => {

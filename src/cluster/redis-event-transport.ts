@@ -28,7 +28,8 @@ export class RedisEventTransport implements EventTransport {
   async start(): Promise<void> {
     const subscriber = this.redis.subscriber!;
     subscriber.on('message', (channel: string, message: string) => {
-      if (channel === CHANNEL) void this.deliver(message);
+      // Anything on the channel is untrusted input: nothing it carries may throw out of here.
+      if (channel === CHANNEL) this.deliver(message).catch(() => undefined);
     });
     // Queued until connected when Redis is down at boot: the instance starts anyway.
     void subscriber.subscribe(CHANNEL).catch(() => undefined);
@@ -41,17 +42,22 @@ export class RedisEventTransport implements EventTransport {
   }
 
   private async deliver(message: string): Promise<void> {
-    let envelope: Envelope;
+    let envelope: Partial<Envelope> | null;
     try {
-      envelope = JSON.parse(message) as Envelope;
+      envelope = JSON.parse(message) as Partial<Envelope> | null;
     } catch {
       return;
     }
-    if (envelope.origin === this.origin) return;
-    const event = reviveDomainEvent(envelope.name, envelope.payload);
-    if (!event) return;
+    if (typeof envelope !== 'object' || envelope === null || envelope.origin === this.origin) return;
+    // The sender's clock is not trusted: an invalidation counts from when it arrived here.
+    const event = reviveDomainEvent(envelope.name, envelope.payload, new Date());
+    if (!event) {
+      this.logger.warn({ event: 'event.rejected', reason: 'malformed invalidation message' });
+      return;
+    }
     this.metrics.received.inc({ source: 'pubsub' });
-    if (typeof envelope.sentAt === 'number') this.metrics.delay.observe(Math.max(0, Date.now() - envelope.sentAt) / 1000);
+    const delay = typeof envelope.sentAt === 'number' ? Date.now() - envelope.sentAt : -1;
+    if (delay >= 0 && delay < 3_600_000) this.metrics.delay.observe(delay / 1000);
     try {
       await this.bus.receive(event);
     } catch (error) {

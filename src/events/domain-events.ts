@@ -71,11 +71,35 @@ export const DOMAIN_EVENTS: Record<string, new (...args: never[]) => DomainEvent
   [UserRolesChangedEvent, UserSuspendedEvent, UserUnsuspendedEvent, UserPasswordChangedEvent, SessionRevokedEvent, UserSessionsRevokedEvent].map((cls) => [cls.eventName, cls]),
 );
 
-/** Rebuilds an event from its JSON form; null for anything unknown or malformed. */
-export function reviveDomainEvent(name: unknown, payload: unknown): DomainEvent | null {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isId = (value: unknown) => typeof value === 'string' && UUID.test(value);
+const isVersion = (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0 && (value as number) < 2 ** 31;
+const isShortText = (value: unknown) => typeof value === 'string' && value.length <= 64;
+/** More than this many sessions in one message is not something we send. */
+const MAX_SESSION_IDS = 10_000;
+
+/** What each event must carry to be believed when it arrives from elsewhere. */
+const SHAPES: Record<string, (p: Record<string, unknown>) => boolean> = {
+  [UserRolesChangedEvent.eventName]: (p) =>
+    isId(p.userId) && isVersion(p.version) && [p.roles, p.previousRoles].every((r) => Array.isArray(r) && r.length <= 64 && r.every(isShortText)),
+  [UserSuspendedEvent.eventName]: (p) => isId(p.userId) && isVersion(p.version),
+  [UserUnsuspendedEvent.eventName]: (p) => isId(p.userId) && isVersion(p.version),
+  [UserPasswordChangedEvent.eventName]: (p) => isId(p.userId) && isVersion(p.version) && (p.keepSessionId === null || isId(p.keepSessionId)),
+  [SessionRevokedEvent.eventName]: (p) => isId(p.sessionId) && isId(p.userId) && isShortText(p.reason),
+  [UserSessionsRevokedEvent.eventName]: (p) =>
+    isId(p.userId) && Array.isArray(p.sessionIds) && p.sessionIds.length <= MAX_SESSION_IDS && p.sessionIds.every(isId) && (p.keptSessionId === null || isId(p.keptSessionId)) && isShortText(p.reason),
+};
+
+/**
+ * Rebuilds an event from its JSON form, or null for anything unknown or malformed. Only the
+ * fields an event class declares are taken, each checked; `occurredAt` is the receiver's clock.
+ */
+export function reviveDomainEvent(name: unknown, payload: unknown, receivedAt: Date): DomainEvent | null {
   const cls = typeof name === 'string' && Object.hasOwn(DOMAIN_EVENTS, name) ? DOMAIN_EVENTS[name] : undefined;
-  if (!cls || typeof payload !== 'object' || payload === null) return null;
-  const occurredAt = new Date((payload as { occurredAt?: unknown }).occurredAt as string);
-  if (Number.isNaN(occurredAt.getTime())) return null;
-  return Object.assign(Object.create(cls.prototype) as DomainEvent, payload, { eventName: name, occurredAt });
+  if (!cls || typeof payload !== 'object' || payload === null || Array.isArray(payload)) return null;
+  const fields = payload as Record<string, unknown>;
+  if (!SHAPES[name as string](fields)) return null;
+  const event = Object.create(cls.prototype) as DomainEvent;
+  for (const [key, value] of Object.entries(fields)) if (key !== 'eventName' && key !== 'occurredAt' && key !== '__proto__') (event as unknown as Record<string, unknown>)[key] = value;
+  return Object.assign(event, { eventName: name, occurredAt: receivedAt });
 }

@@ -45,12 +45,12 @@ export class InProcessEventBus extends DomainEventBus {
   }
 
   async publish(event: DomainEvent): Promise<void> {
-    // Forget first (this instance's caches), then react (writes, which may publish further events).
+    // Forget first, here and everywhere (before a reaction can fail), then react (writes, which may publish further events).
     await this.emitter.emitAsync(invalidationName(event.eventName), event);
-    await this.emitter.emitAsync(event.eventName, event);
     this.transport?.broadcast(event).catch((error: unknown) => {
       this.logger.warn({ event: 'event.broadcast_failed', name: event.eventName, error: (error as Error).message });
     });
+    await this.emitter.emitAsync(event.eventName, event);
   }
 
   async receive(event: DomainEvent): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Brackets, IsNull, LessThan, Not, type Repository } from 'typeorm';
+import { Brackets, In, IsNull, LessThan, Not, type Repository } from 'typeorm';
 import { DomainEventBus, SessionRevokedEvent, UserSessionsRevokedEvent } from '../events/index.js';
 import { generateSessionSecret, hashSessionSecret, isWellFormedSecret } from './session-secret.js';
 import { RotatedToken } from './rotated-token.entity.js';
@@ -130,7 +130,7 @@ export class SessionsService {
     const idleExpiresAt = new Date(Math.min(now.getTime() + idleTimeoutMs, session.absoluteExpiresAt.getTime()));
     const generation = session.generation + 1;
     const rotationNonce = generateSessionSecret();
-    const rotated = await this.sessions.manager.transaction(async (tx) => {
+    const rotated = await retryOnDeadlock(() => this.sessions.manager.transaction(async (tx) => {
       const result = await tx.update(
         Session,
         { id: session.id, tokenHash: fromHash, revokedAt: IsNull() },
@@ -142,7 +142,7 @@ export class SessionsService {
         await tx.delete(RotatedToken, { sessionId: session.id, generation: LessThan(generation - ROTATED_TOKENS_KEPT) });
       }
       return true;
-    });
+    }));
     if (rotated) Object.assign(session, { tokenHash: toHash, lastSeenAt: now, idleExpiresAt, generation, rotationNonce });
     return rotated;
   }
@@ -204,11 +204,15 @@ export class SessionsService {
   async revokeAllForUser(userId: string, reason: RevocationReason, keepSessionId: string | null = null): Promise<string[]> {
     const now = new Date();
     const where = { userId, revokedAt: IsNull(), ...(keepSessionId ? { id: Not(keepSessionId) } : {}) };
-    const ids = await this.sessions.manager.transaction(async (tx) => {
-      const rows = await tx.find(Session, { select: { id: true }, where, lock: lockFor(tx.connection.options.type) });
-      if (rows.length > 0) await tx.update(Session, where, { revokedAt: now, revokedReason: reason });
-      return rows.map((row) => row.id);
-    });
+    const ids = await retryOnDeadlock(() =>
+      this.sessions.manager.transaction(async (tx) => {
+        const rows = await tx.find(Session, { select: { id: true }, where, lock: lockFor(tx.connection.options.type) });
+        const found = rows.map((row) => row.id);
+        // By primary key only: the rows locked above, in the order a refresh's rotation locks them.
+        if (found.length > 0) await tx.update(Session, { id: In(found), revokedAt: IsNull() }, { revokedAt: now, revokedReason: reason });
+        return found;
+      }),
+    );
     await this.bus.publish(new UserSessionsRevokedEvent(userId, ids, keepSessionId, reason));
     this.logger.log({ event: 'session.revoked_all', userId, count: ids.length, keptSessionId: keepSessionId, reason });
     return ids;
@@ -239,6 +243,21 @@ export class SessionsService {
       if (batch.length < batchSize) break;
     }
     return total;
+  }
+}
+
+/**
+ * InnoDB may pick two concurrent transactions on one user's sessions (a refresh and a suspension)
+ * as a deadlock and roll one back: it did nothing, so run it again (a few times, then give up loudly).
+ */
+async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+      if (attempt >= attempts || code !== 'ER_LOCK_DEADLOCK') throw error;
+    }
   }
 }
 

@@ -30,3 +30,18 @@ describe('RevocationRegistry', () => {
     r.onModuleDestroy();
   });
 });
+
+describe('RevocationRegistry against late or forged messages', () => {
+  it('never shortens an entry: an old timestamp after a fresh one changes nothing', () => {
+    const r = registry();
+    const now = Date.now();
+    r.revokeSession('s1', now);
+    r.revokeSession('s1', 0);
+    r.claimsChanged('u1', 3, now);
+    r.claimsChanged('u1', 3, 0);
+    r.prune(now + 1_000);
+    expect(r.isSessionRevoked('s1')).toBe(true);
+    expect(r.areClaimsStale('u1', 2)).toBe(true);
+    r.onModuleDestroy();
+  });
+});

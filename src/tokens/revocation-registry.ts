@@ -22,15 +22,18 @@ export class RevocationRegistry {
     clearInterval(this.timer);
   }
 
+  /** Entries only ever lengthen: a late or replayed message cannot shorten a revocation. */
   revokeSession(sessionId: string, at = Date.now()): void {
-    this.revokedSessions.set(sessionId, at + this.options.accessTtlMs + SKEW_MS);
+    const until = at + this.options.accessTtlMs + SKEW_MS;
+    this.revokedSessions.set(sessionId, Math.max(until, this.revokedSessions.get(sessionId) ?? 0));
   }
 
   /** Tokens of this user encoded with a version below `version` are stale. */
   claimsChanged(userId: string, version: number, at = Date.now()): void {
     const current = this.claimVersions.get(userId);
     if (current && current.version > version) return;
-    this.claimVersions.set(userId, { version, until: at + this.options.accessTtlMs + SKEW_MS });
+    const until = at + this.options.accessTtlMs + SKEW_MS;
+    this.claimVersions.set(userId, { version, until: current?.version === version ? Math.max(until, current.until) : until });
   }
 
   isSessionRevoked(sessionId: string): boolean {

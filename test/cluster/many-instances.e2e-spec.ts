@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
 import { PASSWORD, uniqueEmail } from '../support/client.js';
 import { createTestDatabase, serverConnection, type TestDatabase } from '../support/databases.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -125,6 +126,28 @@ describe.each(['database', 'jwt'] as const)('three instances, one MariaDB, one R
     expect(after - before).toBeLessThanOrEqual(1);
   });
 
+  it('malformed or forged messages on the channel neither crash an instance nor undo a revocation', async () => {
+    const user = await register(nodes[0]);
+    const bearer = await token(nodes[0], user.email);
+    const sessionId = (await me(nodes[1], bearer)).body.sessionId as string;
+    expect((await nodes[0].http.post('/auth/logout').set('Authorization', `Bearer ${bearer}`)).status).toBe(204);
+    await timeUntil(async () => (await me(nodes[1], bearer)).status === 401, 1_000);
+    const redis = new Redis(REDIS_SERVER.href);
+    try {
+      const forged = { name: 'nest-auth.session.revoked', sentAt: -1e12, payload: { sessionId, userId: user.id, reason: 'x', occurredAt: '1970-01-01T00:00:00Z' } };
+      for (const message of ['null', 'not json', '123', '[]', '{"origin":null}', JSON.stringify({ ...forged, origin: 'someone' }), JSON.stringify({ origin: 'x', name: 'nest-auth.session.user-sessions-revoked', payload: { sessionIds: 5 } })]) {
+        await redis.publish('nest-auth:invalidations', message);
+      }
+    } finally {
+      redis.disconnect();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const inst of nodes) {
+      expect((await inst.http.get('/health/live')).status).toBe(200);
+      expect((await me(inst, bearer)).status).toBe(401);
+    }
+  });
+
   it('sign-in limits are shared: failures spread over three instances lock the account at the same count as on one', async () => {
     const { email } = await register(nodes[0]);
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -198,6 +221,30 @@ describe.each(['database', 'jwt'] as const)('Redis cut mid-run (%s strategy)', (
     await timeUntil(async () => (await received(nodes[1], 'pubsub')) > pubsubBefore, 1_000);
     expect((await me(nodes[1], bearer)).status).toBe(200);
     for (const inst of nodes) expect(inst.output.join('')).not.toMatch(/"statusCode":500|unhandled_error/);
+  });
+});
+
+describe('Redis that hangs instead of refusing', () => {
+  it('is detected by the probe: readiness says down, sign-ins fall back to memory without waiting on it', async () => {
+    const db = await createTestDatabase('mariadb');
+    const proxy = new TcpProxy(REDIS_SERVER.hostname, Number(REDIS_SERVER.port || 6379));
+    const port = await proxy.start();
+    const inst = await startInstance({ DATABASE_URL: db.url, REDIS_URL: `redis://127.0.0.1:${port}`, AUTH_THROTTLE_IP_PER_MINUTE: '100000' });
+    try {
+      const user = await register(inst);
+      await timeUntil(async () => (await inst.http.get('/health/ready')).body?.info?.redis?.connection === 'up', 5_000);
+      proxy.blackhole();
+      await timeUntil(async () => (await inst.http.get('/health/ready')).body?.info?.redis?.connection === 'down', 8_000);
+      const started = Date.now();
+      expect((await me(inst, await token(inst, user.email))).status).toBe(200);
+      report(`with Redis hanging, a sign-in took ${Date.now() - started} ms`);
+      await proxy.restore();
+      await timeUntil(async () => (await inst.http.get('/health/ready')).body?.info?.redis?.connection === 'up', 10_000);
+    } finally {
+      await inst.stop();
+      await proxy.cut();
+      await db.drop();
+    }
   });
 });
 
