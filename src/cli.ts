@@ -9,12 +9,13 @@ import { realpathSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { ConfigurationError, databaseConfigFromEnv, type DatabaseConfig, type Env } from '../config/index.js';
+import { ConfigurationError, databaseConfigFromEnv, parseDuration, type DatabaseConfig, type Env } from '../config/index.js';
 import { RegisterDto } from './auth/index.js';
 import { flattenValidationErrors } from './common/validation.js';
 import { typeormOptions } from './database/index.js';
 import { UsersModule, UsersService } from './users/index.js';
 import { EventsModule } from './events/index.js';
+import { SessionsModule, SessionsService } from './sessions/index.js';
 import { ROLE_PATTERN } from './admin/index.js';
 
 export interface CliIo {
@@ -26,14 +27,15 @@ export interface CliIo {
 
 const USAGE = `usage:
   nest-auth user:create --email <email> [--name <name>] [--roles admin,other] --password-stdin
-  nest-auth migration:run | migration:revert | migration:show`;
+  nest-auth migration:run | migration:revert | migration:show
+  nest-auth session:purge [--retention 1d]`;
 
 @Module({})
 class CliModule {}
 
 /** Only what user administration needs: no HTTP, no passport strategies, no background jobs. */
 function cliModule(database: DatabaseConfig): DynamicModule {
-  return { module: CliModule, imports: [TypeOrmModule.forRoot(typeormOptions(database)), EventsModule, UsersModule] };
+  return { module: CliModule, imports: [TypeOrmModule.forRoot(typeormOptions(database)), EventsModule, UsersModule, SessionsModule] };
 }
 
 /** Parses `--flag value`, `--flag=value` and bare `--flag` arguments. Never echoes a value (it may be a secret). */
@@ -73,6 +75,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     switch (command) {
       case 'user:create':
         return await createUser(rest, io, config);
+      case 'session:purge':
+        return await purgeSessions(rest, io, config);
       case 'migration:run':
       case 'migration:revert':
       case 'migration:show':
@@ -119,6 +123,26 @@ async function createUser(args: string[], io: CliIo, config: DatabaseConfig): Pr
   try {
     const user = await app.get(UsersService).create({ email: dto.email, password: dto.password, name: dto.name ?? null, roles });
     io.stdout.write(`created user ${user.id} <${user.email}> roles=[${user.roles.join(',')}]\n`);
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+/** What the service's purge job does on its interval, once, now (e.g. from cron when instances run none). */
+async function purgeSessions(args: string[], io: CliIo, config: DatabaseConfig): Promise<number> {
+  const flags = parseFlags(args);
+  const text = flags.get('retention') ?? '1d';
+  const retentionMs = typeof text === 'string' ? parseDuration(text) : undefined;
+  if (retentionMs === undefined || [...flags.keys()].some((flag) => flag !== 'retention')) {
+    io.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const app = await NestFactory.createApplicationContext(cliModule(config), { logger: ['error', 'warn'] });
+  try {
+    const started = performance.now();
+    const purged = await app.get(SessionsService).purge(retentionMs);
+    io.stdout.write(`purged ${purged} rows in ${Math.round(performance.now() - started)} ms\n`);
     return 0;
   } finally {
     await app.close();

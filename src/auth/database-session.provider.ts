@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import { AuthMetrics } from '../cluster/index.js';
-import { hashSessionSecret, SessionsService, type Session } from '../sessions/index.js';
+import { hashSessionSecret, isWellFormedSecret, SessionLookup, SessionsService, type SessionRecord } from '../sessions/index.js';
 import type { User } from '../users/index.js';
 import type { ClientInfo } from './auth-context.js';
 import type { AuthModuleOptions } from './auth-options.js';
@@ -21,11 +21,12 @@ import { SessionProvider, type AuthResult, type IssuedCredentials, type Presente
 export class DatabaseSessionProvider extends SessionProvider {
   readonly name = 'database';
   readonly accessCookie = 'sid';
-  private readonly cache: SessionCache<Session>;
+  private readonly cache: SessionCache<SessionRecord>;
 
   constructor(
     @Inject(AUTH_MODULE_OPTIONS) private readonly options: AuthModuleOptions,
     private readonly sessions: SessionsService,
+    private readonly lookup: SessionLookup,
     private readonly permissions: RolePermissions,
     metrics: AuthMetrics,
   ) {
@@ -38,11 +39,12 @@ export class DatabaseSessionProvider extends SessionProvider {
   }
 
   async authenticate(credential: PresentedCredential): Promise<AuthResult | null> {
-    const session = this.cache.enabled ? await this.cachedLookup(credential.token) : await this.sessions.findBySecret(credential.token);
+    if (!isWellFormedSecret(credential.token)) return null;
+    const session = this.cache.enabled ? await this.cachedLookup(credential.token) : await this.lookup.find(hashSessionSecret(credential.token));
     const now = new Date();
     if (!session?.user || !this.sessions.isLive(session, now) || session.user.status !== 'active') return null;
     if (now.getTime() - session.lastSeenAt.getTime() >= this.options.session.touchIntervalMs) {
-      await this.sessions.touch(session, this.options.session.idleTimeoutMs, now);
+      await this.lookup.touch(session, this.options.session.idleTimeoutMs, now);
     }
     return {
       context: { user: toAuthUser(session.user, this.permissions.of(session.user.roles)), sessionId: session.id, transport: credential.transport },
@@ -58,13 +60,13 @@ export class DatabaseSessionProvider extends SessionProvider {
     this.cache.dropUser(userId);
   }
 
-  private async cachedLookup(secret: string): Promise<Session | null> {
+  private async cachedLookup(secret: string): Promise<SessionRecord | null> {
     const key = hashSessionSecret(secret);
     const cached = this.cache.get(key);
     // Another instance may have slid the idle expiry meanwhile: an entry that looks idle-expired is read again.
     if (cached && cached.idleExpiresAt.getTime() > Date.now()) return cached;
     const generation = this.cache.generation;
-    const session = await this.sessions.findBySecret(secret);
+    const session = await this.lookup.find(key);
     if (session) this.cache.set(key, session, generation);
     return session;
   }

@@ -156,7 +156,7 @@ export class SessionsService {
       .getMany();
   }
 
-  isLive(session: Session, now = new Date()): boolean {
+  isLive(session: Pick<Session, 'revokedAt' | 'idleExpiresAt' | 'absoluteExpiresAt'>, now = new Date()): boolean {
     return session.revokedAt === null && session.idleExpiresAt > now && session.absoluteExpiresAt > now;
   }
 
