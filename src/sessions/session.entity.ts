@@ -26,6 +26,8 @@ export class Session {
   @Column({ name: 'last_seen_at', type: 'datetime', precision: 3 })
   lastSeenAt: Date;
 
+  /** Indexed: the purge finds idle-expired rows by it. */
+  @Index('IDX_sessions_idle_expires_at')
   @Column({ name: 'idle_expires_at', type: 'datetime', precision: 3 })
   idleExpiresAt: Date;
 
