@@ -253,7 +253,7 @@ async function scaleMode() {
       }
       if (size >= 20_000) {
         // 10,000 of them expired two days ago, deleted by the service's own batched purge (nest-auth session:purge).
-        await conn.query(`UPDATE sessions SET idle_expires_at = NOW(3) - INTERVAL 2 DAY WHERE id IN (SELECT id FROM (SELECT id FROM sessions WHERE token_hash <> '' LIMIT 10000) AS pick)`);
+        await conn.query(`UPDATE sessions SET idle_expires_at = NOW(3) - INTERVAL 2 DAY WHERE id IN (SELECT id FROM (SELECT id FROM sessions WHERE user_agent IS NULL LIMIT 10000) AS pick)`);
         const out = execFileSync(process.execPath, ['dist/src/cli.js', 'session:purge'], { env: { PATH: process.env.PATH, DATABASE_URL: db.url } }).toString();
         row.purgeMs = Number(/in (\d+) ms/.exec(out)?.[1]);
         seeded -= 10_000;
