@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type IRateLimiterOptions, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RedisConnection } from '../cluster/index.js';
+import { LimiterKeyCap } from './limiter-key-cap.js';
 import { DomainError } from '../common/domain-error.js';
 import { normalizeEmail } from '../users/index.js';
 import type { AuthModuleOptions, RateLimiterFactory } from './auth-options.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
 
 const MINUTE = 60;
+/** About 20 MiB of account counters in memory at most. */
+const MEMORY_ACCOUNT_KEYS = 20_000;
 const DAY = 24 * 60 * MINUTE;
 
 /** What one password check is counted against. `device`: a device that signed in to this account before. */
@@ -36,6 +39,8 @@ export class SignInLimiter {
   private readonly perAccount: RateLimiterAbstract;
   private readonly consecutive: RateLimiterAbstract;
   private readonly perSessionRefresh: RateLimiterAbstract;
+  /** In memory only: the account counters are bounded in count (see LimiterKeyCap). */
+  private readonly accountKeys?: LimiterKeyCap;
 
   constructor(@Inject(AUTH_MODULE_OPTIONS) options: AuthModuleOptions, redis: RedisConnection) {
     const make: RateLimiterFactory = options.rateLimiterFactory ?? (redis.client ? (o) => shared(o, redis) : (o) => new RateLimiterMemory(o));
@@ -44,6 +49,7 @@ export class SignInLimiter {
     this.perAccount = make({ keyPrefix: 'signin-account', points: accountPer15Minutes, duration: 15 * MINUTE, blockDuration: 15 * MINUTE });
     this.consecutive = make({ keyPrefix: 'signin-consecutive', points: accountPerDay, duration: DAY, blockDuration: DAY });
     this.perSessionRefresh = make({ keyPrefix: 'refresh-session', points: options.throttle.refreshPerMinute ?? 60, duration: MINUTE });
+    if (this.perAccount instanceof RateLimiterMemory) this.accountKeys = new LimiterKeyCap([this.perAccount, this.consecutive], MEMORY_ACCOUNT_KEYS);
   }
 
   /** Refresh grants per session a minute (a burst of tabs fits; a loop does not). */
@@ -63,6 +69,7 @@ export class SignInLimiter {
   /** Takes a point from the account (or this known device's counters for it) before the check; 429 when spent. */
   async takeAccount(email: string, device?: string): Promise<void> {
     const account = accountKey(email, device);
+    this.accountKeys?.touch(account);
     try {
       await this.perAccount.consume(account);
       await this.consecutive.consume(account);
