@@ -10,7 +10,7 @@ export const REDIS_SERVER = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0
 
 const MAIN = join(import.meta.dirname, '..', '..', 'dist', 'src', 'main.js');
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;

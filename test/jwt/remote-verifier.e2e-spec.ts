@@ -1,21 +1,13 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createRemoteJWKSet, jwtVerify, SignJWT } from 'jose';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { createServer } from 'node:net';
 import { loginBearer, register } from '../support/client.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { freePort } from '../cluster/instances.js';
 
 const pem = (key: KeyObject) => key.export({ format: 'pem', type: 'pkcs8' }) as string;
 const REFRESH_SECRET = 'a-test-refresh-secret-of-at-least-32-chars';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * Another service verifying our access tokens the standard way: jose's remote JWK Set from
