@@ -66,3 +66,23 @@ describe('database strategy with AUTH_SESSION_CACHE_TTL, on MariaDB', () => {
     }
   });
 });
+
+describe('the session cache and a session kept alive elsewhere', () => {
+  it('an entry that looks idle-expired is read again: use on another instance keeps the session alive here too', async () => {
+    const env = { AUTH_STRATEGY: 'database', AUTH_SESSION_CACHE_TTL: '30s', AUTH_SESSION_IDLE_TIMEOUT: '3s', AUTH_SESSION_TOUCH_INTERVAL: '1s' };
+    const a = await startTestApp('mariadb', env);
+    const b = await startTestApp('mariadb', env, a.db);
+    try {
+      const cred = await loginCookie(a, (await register(a)).email);
+      expect((await as(b.http.get('/auth/me'), cred)).status).toBe(200); // cached on B with the first idle expiry
+      for (let i = 0; i < 9; i++) {
+        await sleep(500);
+        expect((await as(a.http.get('/auth/me'), cred)).status).toBe(200); // A slides the idle expiry in the database
+      }
+      expect((await as(b.http.get('/auth/me'), cred)).status).toBe(200);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+});
