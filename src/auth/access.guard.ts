@@ -50,6 +50,8 @@ export class AccessGuard implements CanActivate {
   private async check(req: AuthenticatedRequest, res: Response, { isPublic, moduleRoute, roles, permissions }: Policy): Promise<boolean> {
     // Before anything else, public routes included: sign-in is a CSRF target too.
     this.csrf.assert(req, moduleRoute);
+    // Auth responses carry tokens and user data: never let a cache keep them (a route may still say otherwise).
+    if (moduleRoute) res.setHeader('Cache-Control', 'no-store');
     if (isPublic) return true;
     const auth = req.user ?? (await this.authenticator.authenticate(req, res));
     if (!auth) throw new DomainError('UNAUTHENTICATED', 'Authentication required');

@@ -5,8 +5,8 @@
 // Knobs: BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_MARIADB_URL, BENCH_ONLY=<name part>.
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 
@@ -18,6 +18,10 @@ const MODE = process.env.BENCH_MODE ?? 'compare';
 const PASSWORD = 'correct horse battery staple';
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 const json = { 'content-type': 'application/json' };
+// On a machine with two or more cores, the load generator and the server under test each get one,
+// so they do not take turns on the same core (BENCH_PIN=false to let the scheduler decide).
+const PIN = process.env.BENCH_PIN !== 'false' && availableParallelism() >= 2 && existsSync('/usr/bin/taskset');
+if (PIN) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' });
 
 const server = () => ({ host: MARIADB.hostname, port: Number(MARIADB.port || 3306), user: decodeURIComponent(MARIADB.username), password: decodeURIComponent(MARIADB.password) });
 
@@ -49,7 +53,8 @@ async function statements() {
 async function start(command, env, ready = '/') {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const dir = mkdtempSync(join(tmpdir(), 'auth-bench-'));
-  const child = spawn(process.execPath, command, {
+  const [file, args] = PIN ? ['taskset', ['-c', '1', process.execPath, ...command]] : [process.execPath, command];
+  const child = spawn(file, args, {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'development',
@@ -176,7 +181,7 @@ async function compareMode() {
     }
   }
   const table = [
-    `${CONNECTIONS} connections, median of ${ROUNDS} alternating ${SECONDS} s runs per route, each server in its own process; CPU is the server's user+system time per request.`,
+    `${CONNECTIONS} connections, median of ${ROUNDS} alternating ${SECONDS} s runs per route, each server in its own process${PIN ? ' pinned to its own core (the load generator on the other)' : ''}; CPU is the server's user+system time per request.`,
     '',
     '| setup | unguarded req/s | CPU µs/req | authenticated read req/s | p99 ms | CPU µs/req | SQL per read | ratio by req/s | ratio by CPU |',
     '|---|---|---|---|---|---|---|---|---|',
