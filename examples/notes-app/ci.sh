@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the example from the packed module, builds it, and runs its tests (both session strategies).
-# Run from anywhere after `npm pack` at the repository root.
+# The tarball is the one `npm pack` wrote at the repository root (.ci/run packs it first); when it is
+# missing or older than the module's sources, it is packed here.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-tarball=../../nest-dual-session-auth-0.1.0.tgz
-if [[ ! -f $tarball ]]; then
-  echo "ci.sh: $tarball is missing; run 'npm pack' at the repository root first" >&2
-  exit 1
+root=../..
+tarball=$root/nest-dual-session-auth-0.1.0.tgz
+if [[ ! -f $tarball ]] || [[ -n $(find "$root/src" "$root/config" "$root/migrations" "$root/package.json" -newer "$tarball" -print -quit) ]]; then
+  (cd "$root" && npm pack --silent >/dev/null)
 fi
 
 # No lockfile is kept (the tarball's integrity changes with every pack), and a module installed from
