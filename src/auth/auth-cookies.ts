@@ -47,6 +47,12 @@ export class AuthCookies {
     return typeof cookie === 'string' && cookie !== '' ? { token: cookie, transport: 'cookie' } : null;
   }
 
+  /** Whether the browser attached an access or refresh cookie of ours (what CSRF protects). */
+  carriesCredentials(req: Request): boolean {
+    const cookies = cookiesOf(req);
+    return Boolean(cookies[this.accessName] || cookies[this.refreshName]);
+  }
+
   refreshToken(req: Request): string | undefined {
     if (!this.provider.refresh) return undefined;
     const cookie = cookiesOf(req)[this.refreshName];

@@ -3,10 +3,9 @@ import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiNoContentResponse, ApiOkRespo
 import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error.js';
 import { SessionsService } from '../sessions/index.js';
-import { UsersService, type User } from '../users/index.js';
+import type { User } from '../users/index.js';
 import { ModuleRoutes } from '../common/module-routes.js';
 import { clientInfo, type AuthContext, type AuthenticatedRequest } from './auth-context.js';
-import { CsrfProtection } from './csrf-protection.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 import { SessionProvider } from './session-provider.js';
 import { AuthCookies } from './auth-cookies.js';
@@ -31,12 +30,10 @@ function asInvalidGrant(error: unknown): never {
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
-    private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly cookies: AuthCookies,
     private readonly provider: SessionProvider,
     private readonly authenticator: RequestAuthenticator,
-    private readonly csrf: CsrfProtection,
   ) {}
 
   @Public()
@@ -88,7 +85,6 @@ export class AuthController {
     if (!this.provider.refresh) throw new DomainError('UNSUPPORTED_GRANT', 'This session strategy has no refresh token');
     const token = this.cookies.refreshToken(req);
     if (!token) throw new DomainError('INVALID_REFRESH_TOKEN', 'No refresh token was sent');
-    this.csrf.assertOrigin(req);
     // A browser's refresh failing means it is signed out: 401, not the token endpoint's 400.
     const issued = await this.auth.refresh(token, clientInfo(req)).catch((error: unknown) => {
       throw error instanceof DomainError && error.code === 'INVALID_GRANT' ? new DomainError('INVALID_REFRESH_TOKEN', error.message) : error;
@@ -109,8 +105,6 @@ export class AuthController {
   @ApiNoContentResponse()
   async logout(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
     const auth = await this.authenticator.authenticate(req).catch(() => null);
-    // Only a request the bearer token authenticated skips the origin checks; a cookie-borne sign-out does not.
-    if (auth?.transport !== 'bearer') this.csrf.assertOrigin(req);
     const refreshToken = this.cookies.refreshToken(req);
     const session = auth ? { id: auth.sessionId, userId: auth.user.id } : refreshToken ? await this.sessions.findBySecret(refreshToken) : null;
     if (session) await this.sessions.revoke(session.id, session.userId, 'logout');

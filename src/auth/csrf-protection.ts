@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { DomainError } from '../common/domain-error.js';
 import type { AuthModuleOptions } from './auth-options.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
+import { AuthCookies } from './auth-cookies.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json(?:\s*;|$)/i;
@@ -10,14 +11,19 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json(?:\s*;|$)/i;
 /**
  * Cross-site request forgery defence for cookie-authenticated requests (and sign-in itself):
  * Fetch Metadata, an Origin allow-list, and JSON-only bodies, which a cross-site page cannot send
- * without a CORS preflight. Requests carrying an Authorization header are not cookie-authenticated
- * and skip the origin checks.
+ * without a CORS preflight. A request with an Authorization header and none of our cookies is a
+ * bearer client's and skips the origin checks; one that carries our cookies is checked whatever
+ * other headers it has, since a cross-site page can add a header but cannot keep the browser from
+ * attaching the cookies (refresh and logout act on the refresh cookie).
  */
 @Injectable()
 export class CsrfProtection {
   private readonly trusted: Set<string>;
 
-  constructor(@Inject(AUTH_MODULE_OPTIONS) options: AuthModuleOptions) {
+  constructor(
+    @Inject(AUTH_MODULE_OPTIONS) options: AuthModuleOptions,
+    private readonly cookies: AuthCookies,
+  ) {
     this.trusted = new Set(options.trustedOrigins);
   }
 
@@ -27,16 +33,7 @@ export class CsrfProtection {
     if (jsonOnly && hasBody(req) && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
       throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json');
     }
-    if (req.headers.authorization !== undefined) return;
-    this.assertOrigin(req);
-  }
-
-  /**
-   * The origin checks alone, whatever headers came along: for handlers that act on a cookie even
-   * when an Authorization header is present (refresh and logout use the refresh cookie), where
-   * any header a cross-site page can add must not waive the check.
-   */
-  assertOrigin(req: Request): void {
+    if (req.headers.authorization !== undefined && !this.cookies.carriesCredentials(req)) return;
     if (req.headers['sec-fetch-site'] === 'cross-site') throw new DomainError('CSRF_REJECTED', 'Cross-site request refused');
     const origin = req.headers.origin;
     if (origin !== undefined && !this.trusted.has(origin) && origin !== ownOrigin(req)) {

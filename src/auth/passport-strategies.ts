@@ -34,7 +34,7 @@ export class SessionPassportStrategy extends PassportStrategy(RequestStrategy, '
 
   validate(req: Request): Promise<AuthContext | null> {
     // Used without AccessGuard, this strategy is the route's only CSRF defence for cookies.
-    if (req.headers.authorization === undefined) this.csrf.assert(req, false);
+    this.csrf.assert(req, false);
     return this.authenticator.authenticate(req, req.res);
   }
 }
@@ -73,7 +73,7 @@ export class JwtPassportStrategy extends PassportStrategy(ExtractingJwtStrategy,
   async validate(req: Request, token: string): Promise<AuthContext | null> {
     if (this.provider.tokenFormat !== 'jwt') return null;
     const transport = req.headers.authorization ? 'bearer' : 'cookie';
-    if (transport === 'cookie') this.csrf.assert(req, false);
+    this.csrf.assert(req, false);
     return this.authenticator.authenticateCredential({ token, transport }, req.res);
   }
 }
