@@ -14,6 +14,7 @@ import { RegisterDto } from './auth/index.js';
 import { flattenValidationErrors } from './common/validation.js';
 import { typeormOptions } from './database/index.js';
 import { UsersModule, UsersService } from './users/index.js';
+import { DomainError } from './common/domain-error.js';
 import { EventsModule } from './events/index.js';
 import { SessionsModule, SessionsService } from './sessions/index.js';
 import { ROLE_PATTERN } from './admin/index.js';
@@ -88,6 +89,10 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof ConfigurationError) {
       for (const line of error.problems) io.stderr.write(`config error: ${line}\n`);
+    } else if (error instanceof DomainError && error.details) {
+      // The rules a new account must pass (email identity, password strength) live in UsersService alone.
+      for (const detail of error.details) io.stderr.write(`error: ${detail.field}: ${detail.errors.join('; ')}\n`);
+      return 2;
     } else io.stderr.write(`error: ${(error as Error).message}\n`);
     return 1;
   }

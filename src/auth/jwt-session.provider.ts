@@ -3,7 +3,7 @@ import { DomainError } from '../common/domain-error.js';
 import { hashSessionSecret, SessionsService, type Session } from '../sessions/index.js';
 import { AuthMetrics } from '../cluster/index.js';
 import { createJwtTokens, type AccessClaims, type JwtTokens } from '../tokens/index.js';
-import { UsersService, type User } from '../users/index.js';
+import type { User } from '../users/index.js';
 import type { ClientInfo } from './auth-context.js';
 import type { AuthModuleOptions } from './auth-options.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
@@ -32,7 +32,6 @@ export class JwtSessionProvider extends SessionProvider {
   constructor(
     @Inject(AUTH_MODULE_OPTIONS) private readonly options: AuthModuleOptions,
     private readonly sessions: SessionsService,
-    private readonly users: UsersService,
     private readonly permissions: RolePermissions,
     private readonly metrics: AuthMetrics,
     private readonly limiter: SignInLimiter,
@@ -50,11 +49,9 @@ export class JwtSessionProvider extends SessionProvider {
     return this.tokens.registry;
   }
 
-  /** Rebuilds the registry from the database, so revocations made before a restart still hold. */
-  override async init(): Promise<void> {
-    const since = this.registry.horizon;
-    for (const row of await this.sessions.revokedSince(since)) this.registry.revokeSession(row.id, row.revokedAt!.getTime());
-    for (const user of await this.users.changedSince(since)) this.registry.claimsChanged(user.id, user.version, user.updatedAt.getTime());
+  /** Revocations made before a restart still hold: the boot catch-up reads back one access-token lifetime. */
+  override get revocationWindowMs(): number {
+    return this.registry.windowMs;
   }
 
   override close(): void {

@@ -35,8 +35,11 @@ export class RevocationSync implements OnApplicationBootstrap, OnApplicationShut
     private readonly metrics: AuthMetrics,
   ) {}
 
-  onApplicationBootstrap(): void {
+  /** Before serving: what was revoked within the provider's window (a failure stops the boot: fail closed). */
+  async onApplicationBootstrap(): Promise<void> {
     if (!this.provider.onSessionsRevoked && !this.provider.onClaimsChanged) return;
+    this.since = new Date(Date.now() - this.provider.revocationWindowMs);
+    await this.catchUp();
     this.timer = setInterval(() => void this.run(), this.options.revocationSyncIntervalMs ?? 5_000);
     this.timer.unref();
     this.redis.onReconnect(() => void this.run());
@@ -53,17 +56,21 @@ export class RevocationSync implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async sync(): Promise<void> {
-    const started = new Date();
-    const since = new Date(this.since.getTime() - OVERLAP_MS);
     try {
-      const [revoked, changed] = await Promise.all([this.sessions.revokedSince(since), this.users.changedSince(since)]);
-      for (const row of revoked) this.provider.onSessionsRevoked?.([row.id], row.revokedAt!);
-      for (const user of changed) this.provider.onClaimsChanged?.(user.id, user.version, user.updatedAt);
-      this.metrics.received.inc({ source: 'sync' }, revoked.length + changed.length);
-      this.since = started;
+      await this.catchUp();
     } catch (error) {
       // The database is down: the next run reads from the same watermark.
       this.logger.warn({ event: 'revocation_sync.failed', error: (error as Error).message });
     }
+  }
+
+  private async catchUp(): Promise<void> {
+    const started = new Date();
+    const since = new Date(this.since.getTime() - OVERLAP_MS);
+    const [revoked, changed] = await Promise.all([this.sessions.revokedSince(since), this.users.changedSince(since)]);
+    for (const row of revoked) this.provider.onSessionsRevoked?.([row.id], row.revokedAt!);
+    for (const user of changed) this.provider.onClaimsChanged?.(user.id, user.version, user.updatedAt);
+    this.metrics.received.inc({ source: 'sync' }, revoked.length + changed.length);
+    this.since = started;
   }
 }

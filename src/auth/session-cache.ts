@@ -41,6 +41,8 @@ export class SessionCache<T extends { id: string; userId: string }> {
   /** Caches a value read at `readGeneration`, unless an invalidation happened since. */
   set(key: string, value: T, readGeneration: number, now = Date.now()): void {
     if (!this.enabled || readGeneration !== this.generationCounter) return;
+    // A re-read replaces its own entry; only a new key makes room by evicting the oldest.
+    this.entries.delete(key);
     if (this.entries.size >= this.capacity) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);

@@ -39,8 +39,15 @@ export abstract class SessionProvider {
   /** `jwt`: access credentials are self-contained signed tokens (what `AuthGuard('jwt')` accepts). */
   readonly tokenFormat: 'opaque' | 'jwt' = 'opaque';
 
-  /** Runs once before the application serves (e.g. rebuilding in-memory state from the database). */
+  /** Runs once before the application serves. */
   init?(): Promise<void>;
+  /**
+   * How far back invalidations still matter to what this provider holds in memory (JWT: one
+   * access-token lifetime): at boot they are read back from the database that far, before serving.
+   */
+  get revocationWindowMs(): number {
+    return 0;
+  }
   /** Runs at shutdown. */
   close?(): void;
 

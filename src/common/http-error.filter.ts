@@ -13,8 +13,6 @@ export interface ErrorBody {
   details?: FieldError[];
 }
 
-const REASONS = REASON_PHRASES;
-
 const DEFAULT_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
   401: 'UNAUTHENTICATED',
@@ -60,9 +58,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 
   toBody(exception: unknown, req: Request): ErrorBody {
-    if (exception instanceof DomainError) {
-      return { ...this.body(exception.getStatus(), exception.code, exception.message), ...(exception.details ? { details: exception.details } : {}) };
-    }
+    // A DomainError already carries the body (so it reads the same without this filter).
+    if (exception instanceof DomainError) return exception.getResponse() as ErrorBody;
     // Nest wraps body-parser errors in an HttpException; the original says what went wrong.
     const parserError = this.fromBodyParser((exception as { cause?: unknown })?.cause ?? exception);
     if (parserError) return parserError;
@@ -95,12 +92,12 @@ export class HttpErrorFilter implements ExceptionFilter {
       return this.body(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body encoding is not supported');
     }
     if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      return this.body(e.status, DEFAULT_CODES[e.status] ?? `HTTP_${e.status}`, REASONS[e.status] ?? 'Bad request');
+      return this.body(e.status, DEFAULT_CODES[e.status] ?? `HTTP_${e.status}`, REASON_PHRASES[e.status] ?? 'Bad request');
     }
     return undefined;
   }
 
   private body(statusCode: number, code: string, message: string): ErrorBody {
-    return { statusCode, error: REASONS[statusCode] ?? HttpStatus[statusCode] ?? 'Error', code, message };
+    return { statusCode, error: REASON_PHRASES[statusCode] ?? HttpStatus[statusCode] ?? 'Error', code, message };
   }
 }

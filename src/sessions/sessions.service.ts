@@ -160,14 +160,6 @@ export class SessionsService {
     return session.revokedAt === null && session.idleExpiresAt > now && session.absoluteExpiresAt > now;
   }
 
-  /** Slides the idle expiry; the caller throttles it so ordinary reads write nothing. */
-  async touch(session: Session, idleTimeoutMs: number, now = new Date()): Promise<void> {
-    const idleExpiresAt = new Date(Math.min(now.getTime() + idleTimeoutMs, session.absoluteExpiresAt.getTime()));
-    await this.sessions.update({ id: session.id, revokedAt: IsNull() }, { lastSeenAt: now, idleExpiresAt });
-    session.lastSeenAt = now;
-    session.idleExpiresAt = idleExpiresAt;
-  }
-
   /** The user's sessions that can still authenticate, most recently used first. */
   listLive(userId: string, now = new Date()): Promise<Session[]> {
     return this.sessions

@@ -51,8 +51,8 @@ export class RevocationRegistry {
   }
 
   /** How far back the database must be read to rebuild this registry after a restart. */
-  get horizon(): Date {
-    return new Date(Date.now() - this.options.accessTtlMs - SKEW_MS);
+  get windowMs(): number {
+    return this.options.accessTtlMs + SKEW_MS;
   }
 
   get size(): { sessions: number; users: number } {

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf, ValidateBy } from 'class-validator';
-import { emailIdentityProblem } from '../../users/email.js';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 /** Passwords: at least 8, at most 1,024 characters (bounded before hashing); no composition rules. */
 export const PASSWORD_MIN = 8;
@@ -25,25 +24,7 @@ export class LoginDto {
   password: string;
 }
 
-/** A new account's address must be able to serve as an identity (no invisible characters, no mixed scripts). */
-const IsIdentityEmail = () =>
-  ValidateBy({
-    name: 'isIdentityEmail',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && emailIdentityProblem(value) === null,
-      defaultMessage: (args) => `email ${typeof args?.value === 'string' ? (emailIdentityProblem(args.value) ?? 'is not usable') : 'is not usable'}`,
-    },
-  });
-
 export class RegisterDto extends LoginDto {
-  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
-  @Trim()
-  @IsString()
-  @MaxLength(254)
-  @IsEmail()
-  @IsIdentityEmail()
-  declare email: string;
-
   @ApiProperty({ example: 'correct horse battery staple', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
   @IsString()
   @MinLength(PASSWORD_MIN)
