@@ -58,6 +58,20 @@ export interface AuthConfig {
   metricsToken: string | null;
   /** Sign-out sends Clear-Site-Data: "cookies" (every cookie of the site). */
   clearSiteData: boolean;
+  mfa: MfaConfig;
+  /** Step-up on the admin API: a session with a second factor, and an authentication no older than `freshAuthMs` (0: any age). */
+  admin: { requireMfa: boolean; freshAuthMs: number };
+}
+
+export interface MfaConfig {
+  /** AES-256-GCM keys for TOTP secrets; the first encrypts, the others only decrypt (rotation). */
+  encryptionKeys: Buffer[];
+  /** Development only: where a generated key is kept when none is configured; null in production. */
+  devKeyFile: string | null;
+  /** The issuer authenticator apps show next to the account. */
+  issuer: string;
+  /** Users holding one of these roles must enrol a second factor before anything else. */
+  requiredRoles: string[];
 }
 
 export function readAuthConfig(env: EnvReader, nodeEnv: NodeEnv): AuthConfig {
@@ -100,6 +114,27 @@ export function readAuthConfig(env: EnvReader, nodeEnv: NodeEnv): AuthConfig {
     sessionCacheTtlMs: env.duration('AUTH_SESSION_CACHE_TTL', '0s', 0),
     metricsToken: readMetricsToken(env),
     clearSiteData: env.bool('AUTH_CLEAR_SITE_DATA', true),
+    mfa: readMfaConfig(env, production),
+    admin: { requireMfa: env.bool('AUTH_ADMIN_REQUIRE_MFA', false), freshAuthMs: env.duration('AUTH_ADMIN_FRESH_AUTH', '0s', 0) },
+  };
+}
+
+function readMfaConfig(env: EnvReader, production: boolean): MfaConfig {
+  const encryptionKeys: Buffer[] = [];
+  const text = env.optionalString('AUTH_MFA_ENCRYPTION_KEY');
+  for (const item of text === undefined ? [] : text.split(',').map((part) => part.trim())) {
+    const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(item) ? Buffer.from(item, 'base64') : Buffer.alloc(0);
+    // Never echo key material.
+    if (key.length !== 32) env.problem('AUTH_MFA_ENCRYPTION_KEY', 'each key must be 32 random bytes in base64, e.g. openssl rand -base64 32');
+    else if (estimatedEntropyBits(key) < MIN_SECRET_BITS) env.problem('AUTH_MFA_ENCRYPTION_KEY', 'a key looks too predictable (repeated bytes); use 32 random bytes');
+    else encryptionKeys.push(key);
+  }
+  if (text === undefined && production) env.problem('AUTH_MFA_ENCRYPTION_KEY', 'is required when NODE_ENV=production (openssl rand -base64 32)');
+  return {
+    encryptionKeys,
+    devKeyFile: production ? null : env.string('AUTH_MFA_DEV_KEY_FILE', 'data/mfa-dev-key.json'),
+    issuer: env.string('AUTH_MFA_ISSUER', 'nest-auth'),
+    requiredRoles: env.list('AUTH_MFA_REQUIRED_ROLES', []),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { ConfigurationError, loadConfiguration } from './configuration.js';
 import { parseDuration } from './duration.js';
 
@@ -17,6 +17,9 @@ describe('parseDuration', () => {
   });
 });
 
+/** Production needs its secrets; this one is beside the point of most tests. */
+const PRODUCTION = { NODE_ENV: 'production', AUTH_MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+
 describe('loadConfiguration', () => {
   it('has working defaults for a fresh machine: port 3000, embedded SQLite, database sessions, open registration', () => {
     const config = loadConfiguration({});
@@ -26,7 +29,7 @@ describe('loadConfiguration', () => {
   });
 
   it('production defaults to secure cookies and closed registration', () => {
-    const config = loadConfiguration({ NODE_ENV: 'production' });
+    const config = loadConfiguration(PRODUCTION);
     expect(config.auth.cookieSecure).toBe(true);
     expect(config.auth.registrationOpen).toBe(false);
     expect(config.app.logJson).toBe(true);
@@ -61,8 +64,30 @@ describe('loadConfiguration', () => {
   });
 
   it('production with the JWT strategy requires configured keys and refresh secret', () => {
-    expect(() => loadConfiguration({ NODE_ENV: 'production', AUTH_STRATEGY: 'jwt' })).toThrow(/AUTH_JWT_KEYS[\s\S]*AUTH_REFRESH_SECRET/);
-    expect(loadConfiguration({ NODE_ENV: 'production' }).auth.jwt.devKeyFile).toBeNull();
+    expect(() => loadConfiguration({ ...PRODUCTION, AUTH_STRATEGY: 'jwt' })).toThrow(/AUTH_JWT_KEYS[\s\S]*AUTH_REFRESH_SECRET/);
+    expect(loadConfiguration(PRODUCTION).auth.jwt.devKeyFile).toBeNull();
+  });
+
+  it('the second factor: production requires AUTH_MFA_ENCRYPTION_KEY; keys must be 32 random bytes; development keeps a generated one', () => {
+    expect(() => loadConfiguration({ NODE_ENV: 'production' })).toThrow(/AUTH_MFA_ENCRYPTION_KEY: is required/);
+    const key = randomBytes(32).toString('base64');
+    const old = randomBytes(32).toString('base64');
+    const mfa = loadConfiguration({ ...PRODUCTION, AUTH_MFA_ENCRYPTION_KEY: `${key}, ${old}`, AUTH_MFA_REQUIRED_ROLES: 'admin,auditor' }).auth.mfa;
+    expect(mfa.encryptionKeys.map((k) => k.toString('base64'))).toEqual([key, old]);
+    expect(mfa).toMatchObject({ devKeyFile: null, requiredRoles: ['admin', 'auditor'] });
+    for (const bad of ['short', Buffer.alloc(32).toString('base64'), randomBytes(16).toString('base64')]) {
+      let error: unknown;
+      try {
+        loadConfiguration({ AUTH_MFA_ENCRYPTION_KEY: bad });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as ConfigurationError).problems).toHaveLength(1);
+      expect((error as ConfigurationError).problems[0]).toMatch(/^AUTH_MFA_ENCRYPTION_KEY:/);
+      expect((error as ConfigurationError).problems[0]).not.toContain(bad);
+    }
+    expect(loadConfiguration({}).auth.mfa).toMatchObject({ encryptionKeys: [], devKeyFile: 'data/mfa-dev-key.json', issuer: 'nest-auth', requiredRoles: [] });
+    expect(loadConfiguration({ AUTH_ADMIN_REQUIRE_MFA: 'true', AUTH_ADMIN_FRESH_AUTH: '10m' }).auth.admin).toEqual({ requireMfa: true, freshAuthMs: 600_000 });
   });
 
   it('reads JWT keys from PEM (with \\n escapes) and JWK, and refuses a public first key without echoing it', () => {

@@ -7,6 +7,7 @@ export {
   type AuthModuleExtras,
   type AuthOptionsFactory,
   type JwtOptions,
+  type MfaOptions,
   type RateLimiterFactory,
   type SessionStrategyName,
   Public,
@@ -14,6 +15,13 @@ export {
   Permissions,
   CurrentUser,
   CurrentAuth,
+  RequireMfa,
+  FreshAuth,
+  AllowBeforeMfaEnrolment,
+  hasSecondFactor,
+  SecondFactorService,
+  type SecondFactorProof,
+  Clock,
   AccessGuard,
   SessionProvider,
   RolePermissions,
@@ -35,14 +43,17 @@ export {
   OnDomainEvent,
   type Delivery,
   SessionRevokedEvent,
+  SessionAuthenticatedEvent,
   UserPasswordChangedEvent,
+  UserSecondFactorChangedEvent,
   UserRolesChangedEvent,
   UserSessionsRevokedEvent,
   UserSuspendedEvent,
   UserUnsuspendedEvent,
 } from './events/index.js';
 export { UsersService, User, type UserStatus, type NewUser } from './users/index.js';
-export { SessionsService, Session, RotatedToken, generateSessionSecret, hashSessionSecret, type NewSession, type RevocationReason } from './sessions/index.js';
+export { SessionsService, Session, RotatedToken, generateSessionSecret, hashSessionSecret, type Assurance, type NewSession, type RevocationReason } from './sessions/index.js';
+export { UserTotp, RecoveryCode, MfaChallenge } from './mfa/index.js';
 export { AuthMetrics, RedisConnection, type RedisState } from './cluster/index.js';
 export { DomainError, type DomainErrorCode } from './common/domain-error.js';
 export { HttpErrorFilter, type ErrorBody } from './common/http-error.filter.js';

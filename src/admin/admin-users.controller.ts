@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../auth/auth-context.js';
-import { CurrentAuth, Permissions } from '../auth/decorators.js';
+import { ADMIN_ROUTES, CurrentAuth, Permissions } from '../auth/decorators.js';
+import { SecondFactorService } from '../auth/second-factor.service.js';
 import { RolePermissions } from '../auth/role-permissions.js';
 import { DomainError } from '../common/domain-error.js';
 import { UserView } from '../auth/dto/views.dto.js';
@@ -19,12 +20,14 @@ import { AdminSetPasswordDto, ListUsersQuery, RevokedCount, SetRolesDto, UserPag
 @ApiCookieAuth()
 @ApiBearerAuth()
 @ModuleRoutes()
+@SetMetadata(ADMIN_ROUTES, true)
 @Controller()
 export class AdminUsersController {
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly permissions: RolePermissions,
+    private readonly secondFactor: SecondFactorService,
   ) {}
 
   @Get()
@@ -86,5 +89,14 @@ export class AdminUsersController {
   async endSessions(@Param('id', new ParseUUIDPipe()) id: string): Promise<RevokedCount> {
     await this.users.getById(id);
     return { revoked: (await this.sessions.revokeAllForUser(id, 'revoked_by_admin')).length };
+  }
+
+  /** A lost authenticator: the user's second factor goes and every session of theirs ends; they sign in with the password and may enrol again. */
+  @Delete(':id/mfa')
+  @Permissions('users:write')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async resetSecondFactor(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.secondFactor.reset(id);
   }
 }

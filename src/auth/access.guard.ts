@@ -4,9 +4,11 @@ import type { Response } from 'express';
 import { DomainError } from '../common/domain-error.js';
 import { setErrorHeaders } from '../common/http-error.filter.js';
 import { MODULE_ROUTE } from '../common/module-routes.js';
-import type { AuthenticatedRequest } from './auth-context.js';
+import { Clock } from '../common/clock.js';
+import { hasSecondFactor, type AuthContext, type AuthenticatedRequest } from './auth-context.js';
+import { AssurancePolicy } from './assurance-policy.js';
 import { CsrfProtection } from './csrf-protection.js';
-import { IS_PUBLIC, REQUIRED_PERMISSIONS, REQUIRED_ROLES } from './decorators.js';
+import { ADMIN_ROUTES, BEFORE_MFA_ENROLMENT, FRESH_AUTH, IS_PUBLIC, REQUIRE_MFA, REQUIRED_PERMISSIONS, REQUIRED_ROLES } from './decorators.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 
 interface Policy {
@@ -14,6 +16,10 @@ interface Policy {
   moduleRoute: boolean;
   roles: string[];
   permissions: string[];
+  requireMfa: boolean;
+  /** 0: any age. */
+  freshAuthMs: number;
+  beforeMfaEnrolment: boolean;
 }
 
 /**
@@ -29,6 +35,8 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: RequestAuthenticator,
     private readonly csrf: CsrfProtection,
+    private readonly assurance: AssurancePolicy,
+    private readonly clock: Clock,
   ) {}
 
   /** Route metadata never changes after boot: read it once per route (class and handler), not once per request. */
@@ -47,7 +55,8 @@ export class AccessGuard implements CanActivate {
     }
   }
 
-  private async check(req: AuthenticatedRequest, res: Response, { isPublic, moduleRoute, roles, permissions }: Policy): Promise<boolean> {
+  private async check(req: AuthenticatedRequest, res: Response, policy: Policy): Promise<boolean> {
+    const { isPublic, moduleRoute, roles, permissions } = policy;
     // Before anything else, public routes included: sign-in is a CSRF target too.
     this.csrf.assert(req, moduleRoute);
     // Auth responses carry tokens and user data: never let a cache keep them (a route may still say otherwise).
@@ -62,7 +71,23 @@ export class AccessGuard implements CanActivate {
     if (permissions.length && !permissions.every((permission) => auth.user.permissions.includes(permission))) {
       throw new DomainError('FORBIDDEN', 'You do not have the permission this needs');
     }
+    if (policy.requireMfa || policy.freshAuthMs || this.assurance.mfaRequiredRoles.size) this.checkAssurance(auth, policy);
     return true;
+  }
+
+  /** Second-factor rules: the roles that require one, `@RequireMfa()`, `@FreshAuth()`. */
+  private checkAssurance(auth: AuthContext, policy: Policy): void {
+    const twoFactor = hasSecondFactor(auth);
+    if (!twoFactor && !policy.beforeMfaEnrolment && this.assurance.requiresMfa(auth.user.roles)) {
+      throw new DomainError('MFA_ENROLLMENT_REQUIRED', 'Your role requires a second factor: enrol one (POST /mfa/totp) first');
+    }
+    if (policy.requireMfa && !twoFactor) throw new DomainError('MFA_REQUIRED', 'This needs a session signed in with a second factor');
+    if (policy.freshAuthMs && !(auth.authTime && this.clock.now() - auth.authTime.getTime() <= policy.freshAuthMs)) {
+      const maxAge = Math.floor(policy.freshAuthMs / 1000);
+      const error = new DomainError('REAUTHENTICATION_REQUIRED', 'Confirm it is you: re-authenticate (POST /reauthenticate) and try again');
+      error.wwwAuthenticate = `Bearer realm="api", error="insufficient_user_authentication", error_description="A more recent authentication is required", max_age=${maxAge}`;
+      throw error;
+    }
   }
 
   private policyFor(context: ExecutionContext): Policy {
@@ -78,7 +103,16 @@ export class AccessGuard implements CanActivate {
         moduleRoute: this.reflector.get<boolean>(MODULE_ROUTE, cls) ?? false,
         roles: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets) ?? [],
         permissions: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_PERMISSIONS, targets) ?? [],
+        requireMfa: this.reflector.getAllAndOverride<boolean>(REQUIRE_MFA, targets) ?? false,
+        freshAuthMs: this.reflector.getAllAndOverride<number>(FRESH_AUTH, targets) ?? 0,
+        beforeMfaEnrolment: this.reflector.getAllAndOverride<boolean>(BEFORE_MFA_ENROLMENT, targets) ?? false,
       };
+      // The admin API takes its step-up rules from the options (decided by configuration, not code).
+      if (this.reflector.get<boolean>(ADMIN_ROUTES, cls)) {
+        const { requireMfa, freshAuthMs } = this.assurance.admin;
+        policy.requireMfa ||= requireMfa;
+        if (freshAuthMs > 0) policy.freshAuthMs = policy.freshAuthMs ? Math.min(policy.freshAuthMs, freshAuthMs) : freshAuthMs;
+      }
       byHandler.set(handler, policy);
     }
     return policy;

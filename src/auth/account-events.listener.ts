@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { OnDomainEvent, UserPasswordChangedEvent, UserRolesChangedEvent, UserSuspendedEvent } from '../events/index.js';
+import { OnDomainEvent, UserPasswordChangedEvent, UserRolesChangedEvent, UserSecondFactorChangedEvent, UserSuspendedEvent } from '../events/index.js';
 import { SessionsService } from '../sessions/index.js';
 import type { AuthModuleOptions } from './auth-options.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
@@ -26,5 +26,11 @@ export class AccountEventsListener {
   @OnDomainEvent(UserPasswordChangedEvent, { delivery: 'reaction' })
   async onPasswordChanged(event: UserPasswordChangedEvent): Promise<void> {
     await this.sessions.revokeAllForUser(event.userId, 'password_changed', event.keepSessionId);
+  }
+
+  /** Turning a second factor on or off ends the user's other sessions (an admin reset: all of them). */
+  @OnDomainEvent(UserSecondFactorChangedEvent, { delivery: 'reaction' })
+  async onSecondFactorChanged(event: UserSecondFactorChangedEvent): Promise<void> {
+    await this.sessions.revokeAllForUser(event.userId, 'mfa_changed', event.keepSessionId);
   }
 }

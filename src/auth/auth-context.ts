@@ -17,6 +17,17 @@ export interface AuthContext {
   user: AuthUser;
   sessionId: string;
   transport: Transport;
+  /** How the session was authenticated (RFC 8176: `pwd`, `otp`, `recovery`); absent counts as password only. */
+  amr?: string[];
+  /** When the user last proved who they are on this session; absent is never fresh. */
+  authTime?: Date;
+}
+
+/** Methods that count as a second factor in a session's `amr`. */
+const SECOND_FACTOR_METHODS = new Set(['otp', 'recovery']);
+
+export function hasSecondFactor(auth: Pick<AuthContext, 'amr'>): boolean {
+  return auth.amr?.some((method) => SECOND_FACTOR_METHODS.has(method)) ?? false;
 }
 
 export type AuthenticatedRequest = Request & { user?: AuthContext };

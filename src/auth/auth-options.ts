@@ -61,4 +61,19 @@ export interface AuthModuleOptions {
   sessionCacheTtlMs?: number;
   /** A bearer token for `GET /metrics` (Prometheus); unset: no metrics route. */
   metricsToken?: string | null;
+  /** The second factor (TOTP). Without keys or a development key file, enrolment answers 503. */
+  mfa?: MfaOptions;
+  /** Step-up on the admin API: a session with a second factor, and an authentication no older than `freshAuthMs` (0: any age). */
+  admin?: { requireMfa: boolean; freshAuthMs: number };
+}
+
+export interface MfaOptions {
+  /** AES-256-GCM keys (32 bytes each) for TOTP secrets; the first encrypts, the others only decrypt. */
+  encryptionKeys: Buffer[];
+  /** Development: with no key, one is generated into this file on first use. Null in production. */
+  devKeyFile: string | null;
+  /** The issuer authenticator apps show next to the account (default `nest-auth`). */
+  issuer?: string;
+  /** Users holding one of these roles reach only enrolment, `/me` and sign-out until they enrol. */
+  requiredRoles?: string[];
 }

@@ -10,6 +10,11 @@ import { AccessGuard } from './access.guard.js';
 import { AccountEventsListener } from './account-events.listener.js';
 import { AuthCookies } from './auth-cookies.js';
 import { AuthController } from './auth.controller.js';
+import { Clock } from '../common/clock.js';
+import { MfaModule } from '../mfa/index.js';
+import { MfaController } from './mfa.controller.js';
+import { SecondFactorService } from './second-factor.service.js';
+import { AssurancePolicy } from './assurance-policy.js';
 import {
   AUTH_ASYNC_OPTIONS_TYPE,
   AUTH_MODULE_OPTIONS,
@@ -43,7 +48,7 @@ import { SignInLimiter } from './sign-in-limiter.js';
  * cookie handling, so the host's `main.ts` needs nothing but `NestFactory.create` and `listen`.
  */
 @Module({
-  imports: [EventsModule, UsersModule, SessionsModule, PassportModule.register({ session: false })],
+  imports: [EventsModule, UsersModule, SessionsModule, MfaModule, PassportModule.register({ session: false })],
   providers: [
     sessionProviderBinding,
     AuthCookies,
@@ -63,8 +68,25 @@ import { SignInLimiter } from './sign-in-limiter.js';
     AuthMetrics,
     { provide: RedisConnection, inject: [AUTH_MODULE_OPTIONS], useFactory: (options: AuthModuleOptions) => new RedisConnection(options.redisUrl) },
     InvalidationBroadcast,
+    SecondFactorService,
+    AssurancePolicy,
+    Clock,
   ],
-  exports: [UsersModule, SessionsModule, AuthService, SessionProvider, AccessGuard, RequestAuthenticator, CsrfProtection, AuthCookies, AuthMetrics, RedisConnection],
+  exports: [
+    UsersModule,
+    SessionsModule,
+    AuthService,
+    SessionProvider,
+    AccessGuard,
+    RequestAuthenticator,
+    CsrfProtection,
+    AssurancePolicy,
+    AuthCookies,
+    AuthMetrics,
+    RedisConnection,
+    SecondFactorService,
+    Clock,
+  ],
 })
 export class AuthModule extends ConfigurableAuthModule implements OnApplicationShutdown {
   constructor(@Inject(SessionProvider) private readonly provider: SessionProvider) {
@@ -97,6 +119,7 @@ function withExtras(module: DynamicModule, given: AuthModuleExtras): DynamicModu
   const controllers: Type[] = [
     mount(AuthController, prefix),
     mount(SessionsController, `${prefix}/sessions`),
+    mount(MfaController, `${prefix}/mfa`),
     mount(MetricsController, `${prefix}/metrics`),
     mount(JwksController, '.well-known'),
   ];

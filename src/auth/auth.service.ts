@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AuthMetrics } from '../cluster/index.js';
 import { DomainError } from '../common/domain-error.js';
-import { SessionsService } from '../sessions/index.js';
+import { Clock } from '../common/clock.js';
+import { SessionsService, type Assurance } from '../sessions/index.js';
 import { normalizeEmail, UsersService, type User } from '../users/index.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
 import { KnownDevices } from './known-devices.js';
@@ -23,6 +24,7 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly limiter: SignInLimiter,
     private readonly metrics: AuthMetrics,
+    private readonly clock: Clock,
   ) {}
 
   private readonly devices = new KnownDevices();
@@ -73,7 +75,10 @@ export class AuthService {
       throw new DomainError('INVALID_CREDENTIALS', 'Invalid email or password');
     }
     this.metrics.signIns.inc({ outcome: 'success' });
-    await this.limiter.succeeded({ ip: client.ip, email, device });
+    // With a second factor the password is half the proof: the account's counters keep counting
+    // until the code is right too (so wrong codes cannot be reset by signing in again).
+    if (user.mfaEnabledAt) await this.limiter.rewardAddress(client.ip);
+    else await this.limiter.succeeded({ ip: client.ip, email, device });
     return user;
   }
 
@@ -96,12 +101,13 @@ export class AuthService {
     return issued;
   }
 
-  async signIn(user: User, client: ClientInfo): Promise<IssuedCredentials> {
-    const credentials = await this.provider.signIn(user, client);
+  /** A new session for a verified user; `assurance` says how they proved it (default: the password, now). */
+  async signIn(user: User, client: ClientInfo, assurance: Assurance = { amr: ['pwd'], authTime: new Date(this.clock.now()) }): Promise<IssuedCredentials> {
+    const credentials = await this.provider.signIn(user, client, assurance);
     if (this.options.maxSessionsPerUser) {
       await this.sessions.enforceLimit(user.id, credentials.sessionId, this.options.maxSessionsPerUser);
     }
-    this.logger.log({ event: 'auth.login', userId: user.id, sessionId: credentials.sessionId, ip: client.ip, strategy: this.provider.name });
+    this.logger.log({ event: 'auth.login', userId: user.id, sessionId: credentials.sessionId, ip: client.ip, strategy: this.provider.name, amr: assurance.amr });
     return credentials;
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import { AuthMetrics } from '../cluster/index.js';
-import { hashSessionSecret, isWellFormedSecret, SessionLookup, SessionsService, type SessionRecord } from '../sessions/index.js';
+import { hashSessionSecret, isWellFormedSecret, SessionLookup, SessionsService, type Assurance, type SessionRecord } from '../sessions/index.js';
 import type { User } from '../users/index.js';
 import type { ClientInfo } from './auth-context.js';
 import type { AuthModuleOptions } from './auth-options.js';
@@ -47,12 +47,22 @@ export class DatabaseSessionProvider extends SessionProvider {
       await this.lookup.touch(session, this.options.session.idleTimeoutMs, now);
     }
     return {
-      context: { user: toAuthUser(session.user, this.permissions.of(session.user.roles)), sessionId: session.id, transport: credential.transport },
+      context: {
+        user: toAuthUser(session.user, this.permissions.of(session.user.roles)),
+        sessionId: session.id,
+        transport: credential.transport,
+        amr: session.amr,
+        ...(session.authTime ? { authTime: session.authTime } : {}),
+      },
     };
   }
 
   /** Invalidations (every instance): a revoked session or a changed user is read afresh next time. */
   override onSessionsRevoked(sessionIds: string[]): void {
+    this.cache.dropSessions(sessionIds);
+  }
+
+  override onSessionsChanged(sessionIds: string[]): void {
     this.cache.dropSessions(sessionIds);
   }
 
@@ -71,9 +81,9 @@ export class DatabaseSessionProvider extends SessionProvider {
     return session;
   }
 
-  async signIn(user: User, client: ClientInfo): Promise<IssuedCredentials> {
+  async signIn(user: User, client: ClientInfo, assurance?: Assurance): Promise<IssuedCredentials> {
     const { idleTimeoutMs, absoluteLifetimeMs } = this.options.session;
-    const created = await this.sessions.create({ userId: user.id, userVersion: user.version, ...client, idleTimeoutMs, absoluteLifetimeMs });
+    const created = await this.sessions.create({ userId: user.id, userVersion: user.version, ...client, idleTimeoutMs, absoluteLifetimeMs, assurance });
     // The account changed (password reset, suspension) while this sign-in was being checked.
     if (!created) throw new DomainError('INVALID_CREDENTIALS', 'Invalid email or password');
     const { session, secret } = created;

@@ -1,11 +1,13 @@
 export { AuthModule } from './auth.module.js';
 export type { AuthModuleExtras, AuthOptionsFactory } from './auth.module-definition.js';
-export type { AuthModuleOptions, JwtOptions, RateLimiterFactory, SessionStrategyName } from './auth-options.js';
+export type { AuthModuleOptions, JwtOptions, MfaOptions, RateLimiterFactory, SessionStrategyName } from './auth-options.js';
 export { SessionProvider, type AuthResult, type IssuedCredentials, type PresentedCredential } from './session-provider.js';
-export { Public, Roles, Permissions, CurrentUser, CurrentAuth } from './decorators.js';
+export { Public, Roles, Permissions, CurrentUser, CurrentAuth, RequireMfa, FreshAuth, AllowBeforeMfaEnrolment } from './decorators.js';
+export { SecondFactorService, type SecondFactorProof } from './second-factor.service.js';
+export { Clock } from '../common/clock.js';
 export { AccessGuard } from './access.guard.js';
 export { AuthService } from './auth.service.js';
 export { RolePermissions } from './role-permissions.js';
-export type { AuthContext, AuthUser, AuthenticatedRequest, ClientInfo, Transport } from './auth-context.js';
+export { hasSecondFactor, type AuthContext, type AuthUser, type AuthenticatedRequest, type ClientInfo, type Transport } from './auth-context.js';
 export { UserView } from './dto/views.dto.js';
 export { PASSWORD_MAX, PASSWORD_MIN, RegisterDto } from './dto/credentials.dto.js';

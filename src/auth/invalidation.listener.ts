@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OnDomainEvent, SessionRevokedEvent, UserRolesChangedEvent, UserSessionsRevokedEvent, UserSuspendedEvent } from '../events/index.js';
+import { OnDomainEvent, SessionAuthenticatedEvent, SessionRevokedEvent, UserRolesChangedEvent, UserSessionsRevokedEvent, UserSuspendedEvent } from '../events/index.js';
 import { SessionProvider } from './session-provider.js';
 
 /**
@@ -19,6 +19,11 @@ export class InvalidationListener {
   @OnDomainEvent(UserSessionsRevokedEvent, { delivery: 'invalidation' })
   onUserSessionsRevoked(event: UserSessionsRevokedEvent): void {
     this.provider.onSessionsRevoked?.(event.sessionIds, event.occurredAt);
+  }
+
+  @OnDomainEvent(SessionAuthenticatedEvent, { delivery: 'invalidation' })
+  onSessionAuthenticated(event: SessionAuthenticatedEvent): void {
+    this.provider.onSessionsChanged?.([event.sessionId]);
   }
 
   @OnDomainEvent(UserRolesChangedEvent, { delivery: 'invalidation' })

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
-import { hashSessionSecret, SessionsService, type Session } from '../sessions/index.js';
+import { hashSessionSecret, SessionsService, type Assurance, type Session } from '../sessions/index.js';
 import { AuthMetrics } from '../cluster/index.js';
 import { createJwtTokens, type AccessClaims, type JwtTokens } from '../tokens/index.js';
 import type { User } from '../users/index.js';
@@ -84,13 +84,15 @@ export class JwtSessionProvider extends SessionProvider {
         user: { id: claims.sub, email: claims.email, name: claims.name, roles: claims.roles, permissions: claims.perms, status: 'active' },
         sessionId: claims.sid,
         transport,
+        amr: claims.amr,
+        authTime: new Date(claims.auth_time * 1000),
       },
     };
   }
 
-  async signIn(user: User, client: ClientInfo): Promise<IssuedCredentials> {
+  async signIn(user: User, client: ClientInfo, assurance?: Assurance): Promise<IssuedCredentials> {
     const { idleTimeoutMs, absoluteLifetimeMs } = this.options.session;
-    const created = await this.sessions.create({ userId: user.id, userVersion: user.version, ...client, idleTimeoutMs, absoluteLifetimeMs });
+    const created = await this.sessions.create({ userId: user.id, userVersion: user.version, ...client, idleTimeoutMs, absoluteLifetimeMs, assurance });
     // The account changed (password reset, suspension) while this sign-in was being checked.
     if (!created) throw new DomainError('INVALID_CREDENTIALS', 'Invalid email or password');
     const { session, secret } = created;
@@ -143,13 +145,25 @@ export class JwtSessionProvider extends SessionProvider {
 
   /** Loads the user once and issues a token with the current claims, for the transport to set as a cookie. */
   private async reencode(claims: AccessClaims): Promise<AuthResult | null> {
-    const session = await this.sessions.findWithUser(claims.sid);
-    if (!session?.user || !this.sessions.isLive(session) || session.user.status !== 'active') return null;
-    const issued = this.tokens.access.issue(this.subject(session, session.user), session.absoluteExpiresAt);
+    const current = await this.currentToken(claims.sid);
+    if (!current) return null;
+    const { session, issued } = current;
     return {
-      context: { user: toAuthUser(session.user, issued.claims.perms), sessionId: session.id, transport: 'cookie' },
+      context: { user: toAuthUser(session.user!, issued.claims.perms), sessionId: session.id, transport: 'cookie', amr: issued.claims.amr, authTime: new Date(issued.claims.auth_time * 1000) },
       reissue: { sessionId: session.id, accessToken: issued.token, accessExpiresInMs: issued.expiresInMs },
     };
+  }
+
+  /** The session re-authenticated: a token with its new `amr` and `auth_time` (older tokens keep the older claims until they expire). */
+  override async reissueAccess(sessionId: string): Promise<IssuedCredentials | null> {
+    const current = await this.currentToken(sessionId);
+    return current && { sessionId, accessToken: current.issued.token, accessExpiresInMs: current.issued.expiresInMs };
+  }
+
+  private async currentToken(sessionId: string) {
+    const session = await this.sessions.findWithUser(sessionId);
+    if (!session?.user || !this.sessions.isLive(session) || session.user.status !== 'active') return null;
+    return { session, issued: this.tokens.access.issue(this.subject(session, session.user), session.absoluteExpiresAt) };
   }
 
   private credentials(session: Session, user: User, refreshToken: string): IssuedCredentials {
@@ -165,6 +179,8 @@ export class JwtSessionProvider extends SessionProvider {
 
   private subject(session: Session, user: User) {
     const perms = this.permissions.of(user.roles);
-    return { sub: user.id, sid: session.id, email: user.email, name: user.name, roles: user.roles, perms, ver: user.version };
+    // A row from before sessions recorded it counts as authenticated at its creation.
+    const authTime = session.authTime ?? session.createdAt;
+    return { sub: user.id, sid: session.id, email: user.email, name: user.name, roles: user.roles, perms, ver: user.version, amr: session.amr.split(' '), auth_time: Math.floor(authTime.getTime() / 1000) };
   }
 }

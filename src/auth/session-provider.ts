@@ -1,4 +1,5 @@
 import type { JsonWebKey } from 'node:crypto';
+import type { Assurance } from '../sessions/index.js';
 import type { User } from '../users/index.js';
 import type { AuthContext, ClientInfo, Transport } from './auth-context.js';
 
@@ -54,8 +55,14 @@ export abstract class SessionProvider {
   /** Resolves a presented credential to a live session, or null. Never reads or writes the HTTP exchange. */
   abstract authenticate(credential: PresentedCredential): Promise<AuthResult | null>;
 
-  /** Starts a new session (a new row and a new secret) for a verified user. */
-  abstract signIn(user: User, client: ClientInfo): Promise<IssuedCredentials>;
+  /** Starts a new session (a new row and a new secret) for a verified user, recording how they proved it. */
+  abstract signIn(user: User, client: ClientInfo, assurance?: Assurance): Promise<IssuedCredentials>;
+
+  /**
+   * The session's row now records a stronger or newer authentication (re-authentication, a second
+   * factor). Providers whose access credential carries it (JWT) return a new one for the transport.
+   */
+  reissueAccess?(sessionId: string): Promise<IssuedCredentials | null>;
 
   /** Present only on providers that issue refresh tokens: exchanges one for new credentials. */
   refresh?(refreshToken: string, client: ClientInfo): Promise<IssuedCredentials & { user: User }>;
@@ -65,6 +72,8 @@ export abstract class SessionProvider {
 
   /** Invalidations, delivered on every instance: sessions that ended, so any cached state about them goes. */
   onSessionsRevoked?(sessionIds: string[], at: Date): void;
+  /** Invalidations: these sessions' rows changed (their assurance): cached copies go. */
+  onSessionsChanged?(sessionIds: string[]): void;
   /** Invalidations: this user's claims (roles, status, password) changed at `version`. */
   onClaimsChanged?(userId: string, version: number, at: Date): void;
 }

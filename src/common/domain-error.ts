@@ -10,6 +10,20 @@ export const DOMAIN_ERROR_STATUS = {
   CLAIMS_CHANGED: 401,
   UNSUPPORTED_GRANT: 400,
   CURRENT_PASSWORD_INVALID: 403,
+  /** The sign-in needs a second factor (token endpoint), or the route needs a session that used one. */
+  MFA_REQUIRED: 403,
+  /** The user's role requires a second factor they have not enrolled yet: only enrolment is open to them. */
+  MFA_ENROLLMENT_REQUIRED: 403,
+  MFA_REQUIRED_BY_POLICY: 403,
+  MFA_ALREADY_ENABLED: 409,
+  MFA_NOT_ENABLED: 409,
+  MFA_NOT_PENDING: 409,
+  /** A wrong or replayed code; 401 where it completes a sign-in, 400 (with the field) for a signed-in user. */
+  INVALID_MFA_CODE: 400,
+  INVALID_MFA_TOKEN: 401,
+  /** RFC 9470: the session's authentication is older than the route allows. */
+  REAUTHENTICATION_REQUIRED: 401,
+  MFA_UNAVAILABLE: 503,
   FORBIDDEN: 403,
   CSRF_REJECTED: 403,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -47,6 +61,9 @@ export const REASON_PHRASES: Record<number, string> = {
  * our filter answers `{ statusCode, error, code, message }` with the right status.
  */
 export class DomainError extends HttpException {
+  /** A challenge of its own for 401s (RFC 9470 step-up), instead of the plain bearer challenge. */
+  wwwAuthenticate?: string;
+
   constructor(
     readonly code: DomainErrorCode,
     message: string,
@@ -54,8 +71,9 @@ export class DomainError extends HttpException {
     readonly retryAfterSeconds?: number,
     /** For 400s: the fields at fault, in the validation pipe's shape. */
     readonly details?: Array<{ field: string; errors: string[] }>,
+    /** Overrides the code's usual status where one code has two meanings (`INVALID_MFA_CODE`). */
+    status: number = DOMAIN_ERROR_STATUS[code],
   ) {
-    const status = DOMAIN_ERROR_STATUS[code];
     super({ statusCode: status, error: REASON_PHRASES[status], code, message, ...(details ? { details } : {}) }, status);
     this.name = 'DomainError';
   }

@@ -37,7 +37,7 @@ function challenge(body: { code: string }, req: Request): string {
 /** The headers an error response carries: the bearer challenge on 401, no-store, Retry-After. */
 export function setErrorHeaders(res: Response, req: Request, error: { statusCode: number; code: string } | DomainError): void {
   const body = error instanceof DomainError ? { statusCode: error.getStatus(), code: error.code } : error;
-  if (body.statusCode === 401) res.setHeader('WWW-Authenticate', challenge(body, req));
+  if (body.statusCode === 401) res.setHeader('WWW-Authenticate', (error instanceof DomainError && error.wwwAuthenticate) || challenge(body, req));
   res.setHeader('Cache-Control', 'no-store');
   if (error instanceof DomainError && error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
 }

@@ -66,9 +66,28 @@ export class UserSessionsRevokedEvent extends DomainEvent {
   }
 }
 
+/** The user's second factor was turned on (`enabled`) or off (by the user, or reset by an admin). */
+export class UserSecondFactorChangedEvent extends DomainEvent {
+  static readonly eventName = 'nest-auth.user.second-factor-changed';
+  readonly eventName = UserSecondFactorChangedEvent.eventName;
+  /** `keepSessionId`: the session that made the change survives; null when an admin reset it. */
+  constructor(readonly userId: string, readonly enabled: boolean, readonly keepSessionId: string | null, readonly version: number) {
+    super();
+  }
+}
+
+/** A session's assurance was raised (re-authentication, a second factor): anything cached about it is stale. */
+export class SessionAuthenticatedEvent extends DomainEvent {
+  static readonly eventName = 'nest-auth.session.authenticated';
+  readonly eventName = SessionAuthenticatedEvent.eventName;
+  constructor(readonly sessionId: string, readonly userId: string) {
+    super();
+  }
+}
+
 /** Every event class by name, to rebuild events that arrive from another instance. */
 export const DOMAIN_EVENTS: Record<string, new (...args: never[]) => DomainEvent> = Object.fromEntries(
-  [UserRolesChangedEvent, UserSuspendedEvent, UserUnsuspendedEvent, UserPasswordChangedEvent, SessionRevokedEvent, UserSessionsRevokedEvent].map((cls) => [cls.eventName, cls]),
+  [UserRolesChangedEvent, UserSuspendedEvent, UserUnsuspendedEvent, UserPasswordChangedEvent, UserSecondFactorChangedEvent, SessionRevokedEvent, UserSessionsRevokedEvent, SessionAuthenticatedEvent].map((cls) => [cls.eventName, cls]),
 );
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -85,6 +104,8 @@ const SHAPES: Record<string, (p: Record<string, unknown>) => boolean> = {
   [UserSuspendedEvent.eventName]: (p) => isId(p.userId) && isVersion(p.version),
   [UserUnsuspendedEvent.eventName]: (p) => isId(p.userId) && isVersion(p.version),
   [UserPasswordChangedEvent.eventName]: (p) => isId(p.userId) && isVersion(p.version) && (p.keepSessionId === null || isId(p.keepSessionId)),
+  [UserSecondFactorChangedEvent.eventName]: (p) => isId(p.userId) && isVersion(p.version) && typeof p.enabled === 'boolean' && (p.keepSessionId === null || isId(p.keepSessionId)),
+  [SessionAuthenticatedEvent.eventName]: (p) => isId(p.sessionId) && isId(p.userId),
   [SessionRevokedEvent.eventName]: (p) => isId(p.sessionId) && isId(p.userId) && isShortText(p.reason),
   [UserSessionsRevokedEvent.eventName]: (p) =>
     isId(p.userId) && Array.isArray(p.sessionIds) && p.sessionIds.length <= MAX_SESSION_IDS && p.sessionIds.every(isId) && (p.keptSessionId === null || isId(p.keptSessionId)) && isShortText(p.reason),

@@ -12,6 +12,9 @@ export interface SessionRecord {
   idleExpiresAt: Date;
   absoluteExpiresAt: Date;
   revokedAt: Date | null;
+  amr: string[];
+  /** Null only on rows from before sessions recorded it: never fresh. */
+  authTime: Date | null;
   user: { id: string; email: string; name: string | null; roles: string[]; status: UserStatus; version: number };
 }
 
@@ -19,7 +22,7 @@ export interface SessionRecord {
 function statementsSql(sessions: string, users: string): { lookup: string; touch: string } {
   return {
     lookup:
-      'SELECT s.id, s.user_id, s.last_seen_at, s.idle_expires_at, s.absolute_expires_at, s.revoked_at, u.email, u.name, u.roles, u.status, u.version ' +
+      'SELECT s.id, s.user_id, s.last_seen_at, s.idle_expires_at, s.absolute_expires_at, s.revoked_at, s.amr, s.auth_time, u.email, u.name, u.roles, u.status, u.version ' +
       `FROM ${sessions} s INNER JOIN ${users} u ON u.id = s.user_id WHERE s.token_hash = ?`,
     touch: `UPDATE ${sessions} SET last_seen_at = ?, idle_expires_at = ? WHERE id = ? AND revoked_at IS NULL`,
   };
@@ -59,6 +62,8 @@ export class SessionLookup {
       idleExpiresAt: statements.date(row.idle_expires_at),
       absoluteExpiresAt: statements.date(row.absolute_expires_at),
       revokedAt: row.revoked_at === null || row.revoked_at === undefined ? null : statements.date(row.revoked_at),
+      amr: (row.amr as string).split(' '),
+      authTime: row.auth_time === null || row.auth_time === undefined ? null : statements.date(row.auth_time),
       user: {
         id: row.user_id as string,
         email: row.email as string,

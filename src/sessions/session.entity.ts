@@ -50,6 +50,14 @@ export class Session {
   @Column({ name: 'rotation_nonce', type: 'varchar', length: 43, nullable: true })
   rotationNonce: string | null;
 
+  /** How the sign-in was proved (RFC 8176 values, space-separated): `pwd`, `pwd otp`, `pwd recovery`. */
+  @Column({ type: 'varchar', length: 32, default: 'pwd' })
+  amr: string;
+
+  /** When the user last proved who they are on this session (sign-in or re-authentication). */
+  @Column({ name: 'auth_time', type: 'datetime', precision: 3, nullable: true })
+  authTime: Date | null;
+
   @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
   userAgent: string | null;
 

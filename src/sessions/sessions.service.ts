@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { In, IsNull, LessThan, Not, type Repository } from 'typeorm';
-import { DomainEventBus, SessionRevokedEvent, UserSessionsRevokedEvent } from '../events/index.js';
+import { DomainEventBus, SessionAuthenticatedEvent, SessionRevokedEvent, UserSessionsRevokedEvent } from '../events/index.js';
 import { generateSessionSecret, hashSessionSecret, isWellFormedSecret } from './session-secret.js';
 import { RotatedToken } from './rotated-token.entity.js';
 import { Session } from './session.entity.js';
@@ -16,6 +16,14 @@ export interface NewSession {
   ip: string | null;
   idleTimeoutMs: number;
   absoluteLifetimeMs: number;
+  /** How the user proved who they are (RFC 8176 `amr` values) and when; default: the password, now. */
+  assurance?: Assurance;
+}
+
+/** How a session was authenticated: methods (`pwd`, `otp`, `recovery`) and when. */
+export interface Assurance {
+  amr: string[];
+  authTime: Date;
 }
 
 /** Rotated-away refresh tokens remembered per session for reuse detection (older ones are simply unknown). */
@@ -30,7 +38,8 @@ export type RevocationReason =
   | 'password_changed'
   | 'session_cap'
   | 'refresh_reuse'
-  | 'roles_changed';
+  | 'roles_changed'
+  | 'mfa_changed';
 
 @Injectable()
 export class SessionsService {
@@ -62,6 +71,8 @@ export class SessionsService {
       revokedReason: null,
       generation: 0,
       rotationNonce: generateSessionSecret(),
+      amr: (input.assurance?.amr ?? ['pwd']).join(' '),
+      authTime: input.assurance?.authTime ?? now,
       userAgent: input.userAgent?.slice(0, 512) ?? null,
       ip: input.ip?.slice(0, 64) ?? null,
     });
@@ -74,7 +85,7 @@ export class SessionsService {
     const { driver } = connection;
     const q = (name: string) => driver.escape(name);
     const users = connection.getMetadata(User);
-    const columns = ['id', 'userId', 'tokenHash', 'createdAt', 'lastSeenAt', 'idleExpiresAt', 'absoluteExpiresAt', 'userAgent', 'ip', 'rotationNonce'].map(
+    const columns = ['id', 'userId', 'tokenHash', 'createdAt', 'lastSeenAt', 'idleExpiresAt', 'absoluteExpiresAt', 'userAgent', 'ip', 'rotationNonce', 'amr', 'authTime'].map(
       (property) => this.sessions.metadata.findColumnWithPropertyName(property)!,
     );
     const values = columns.filter((c) => c.propertyName !== 'userId').map((c) => driver.preparePersistentValue(c.getEntityValue(session), c));
@@ -116,7 +127,7 @@ export class SessionsService {
     return this.sessions
       .createQueryBuilder('s')
       .innerJoin('s.user', 'u')
-      .addSelect(['u.id', 'u.email', 'u.name', 'u.roles', 'u.status', 'u.version']);
+      .addSelect(['u.id', 'u.email', 'u.name', 'u.roles', 'u.status', 'u.version', 'u.mfaEnabledAt']);
   }
 
   /**
@@ -145,6 +156,17 @@ export class SessionsService {
     }));
     if (rotated) Object.assign(session, { tokenHash: toHash, lastSeenAt: now, idleExpiresAt, generation, rotationNonce });
     return rotated;
+  }
+
+  /**
+   * The user proved who they are again on this live session (re-authentication, a second factor):
+   * its `amr` and `auth_time` change, and every instance forgets what it cached about it.
+   */
+  async recordAuthentication(sessionId: string, userId: string, assurance: Assurance): Promise<boolean> {
+    const result = await this.sessions.update({ id: sessionId, userId, revokedAt: IsNull() }, { amr: assurance.amr.join(' '), authTime: assurance.authTime });
+    if (!result.affected) return false;
+    await this.bus.publish(new SessionAuthenticatedEvent(sessionId, userId));
+    return true;
   }
 
   /** Sessions revoked since `since`, to rebuild in-memory revocation state after a restart. */

@@ -15,9 +15,13 @@ export interface AccessClaims {
   perms: string[];
   /** The user's version when the claims were encoded; older than the registry's means stale. */
   ver: number;
+  /** RFC 8176 methods the session was authenticated with (`pwd`, `otp`, `recovery`). */
+  amr: string[];
+  /** When the user last authenticated on this session (seconds; OpenID Connect `auth_time`). */
+  auth_time: number;
 }
 
-export type AccessSubject = Pick<AccessClaims, 'sub' | 'sid' | 'email' | 'name' | 'roles' | 'perms' | 'ver'>;
+export type AccessSubject = Pick<AccessClaims, 'sub' | 'sid' | 'email' | 'name' | 'roles' | 'perms' | 'ver' | 'amr' | 'auth_time'>;
 
 export function isAccessClaims(value: unknown): value is AccessClaims {
   const c = value as Partial<AccessClaims> | null;
@@ -32,6 +36,9 @@ export function isAccessClaims(value: unknown): value is AccessClaims {
     Array.isArray(c.roles) &&
     c.roles.every((role) => typeof role === 'string') &&
     Array.isArray(c.perms) &&
-    c.perms.every((perm) => typeof perm === 'string')
+    c.perms.every((perm) => typeof perm === 'string') &&
+    Array.isArray(c.amr) &&
+    c.amr.every((method) => typeof method === 'string') &&
+    typeof c.auth_time === 'number'
   );
 }

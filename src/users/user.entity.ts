@@ -28,6 +28,10 @@ export class User {
   @Column({ type: 'int', default: 1 })
   version: number;
 
+  /** When a second factor was confirmed; null: password only. Read with the user, so sign-in needs no extra query. */
+  @Column({ name: 'mfa_enabled_at', type: 'datetime', precision: 3, nullable: true })
+  mfaEnabledAt: Date | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 

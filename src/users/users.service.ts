@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { QueryFailedError, type Repository } from 'typeorm';
+import { QueryFailedError, type EntityManager, type Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
 import {
   DomainEventBus,
   UserPasswordChangedEvent,
   UserRolesChangedEvent,
+  UserSecondFactorChangedEvent,
   UserSuspendedEvent,
   UserUnsuspendedEvent,
 } from '../events/index.js';
@@ -46,6 +47,7 @@ export class UsersService {
       roles: input.roles ?? [],
       status: 'active',
       version: 1,
+      mfaEnabledAt: null,
       createdAt: now,
       updatedAt: now,
     });
@@ -145,6 +147,25 @@ export class UsersService {
     this.logger.log({ event: 'user.password_changed', userId: user.id, keepSessionId });
   }
 
+  /**
+   * Turns the second factor on (`enabledAt`) or off (null). `within` writes the factor's own rows in
+   * the same transaction as the flag and the version bump (the bump voids pending sign-ins and
+   * in-flight password checks); other sessions end, except `keepSessionId`.
+   */
+  async setSecondFactor(id: string, enabledAt: Date | null, keepSessionId: string | null, within: (tx: EntityManager) => Promise<boolean>): Promise<boolean> {
+    const user = await this.getById(id);
+    if (!(await this.bump(user, { mfaEnabledAt: enabledAt }, within))) return false;
+    await this.bus.publish(new UserSecondFactorChangedEvent(user.id, enabledAt !== null, keepSessionId, user.version));
+    this.logger.log({ event: enabledAt ? 'user.mfa_enabled' : 'user.mfa_disabled', userId: user.id, keepSessionId });
+    return true;
+  }
+
+  /** Whether the current password is right, for self-service actions that ask for it again. */
+  async passwordMatches(id: string, password: string): Promise<boolean> {
+    const user = await this.getById(id);
+    return this.hasher.verify(user.passwordHash, password);
+  }
+
   /** Self-service change: the current password must be right. */
   async changePassword(id: string, currentPassword: string, newPassword: string, keepSessionId: string): Promise<void> {
     const user = await this.getById(id);
@@ -164,9 +185,15 @@ export class UsersService {
    * Applies a change and bumps the version in one transaction, reading back the version it
    * committed (concurrent changes each get their own). Callers publish events only after this returns.
    */
-  private async bump(user: User, changes: Partial<Pick<User, 'roles' | 'status' | 'passwordHash'>>): Promise<void> {
+  private async bump(
+    user: User,
+    changes: Partial<Pick<User, 'roles' | 'status' | 'passwordHash' | 'mfaEnabledAt'>>,
+    within?: (tx: EntityManager) => Promise<boolean>,
+  ): Promise<boolean> {
     const updatedAt = new Date();
     const version = await this.users.manager.transaction(async (tx) => {
+      // Work that must commit with the change, or not at all (it may decline: nothing is written).
+      if (within && !(await within(tx))) return null;
       await tx
         .createQueryBuilder()
         .update(User)
@@ -175,7 +202,9 @@ export class UsersService {
         .execute();
       return (await tx.findOneOrFail(User, { select: { id: true, version: true }, where: { id: user.id } })).version;
     });
+    if (version === null) return false;
     Object.assign(user, changes, { updatedAt, version });
+    return true;
   }
 }
 

@@ -23,9 +23,10 @@ export class NotesController {
   }
 }
 
-/** The environment a host would have; each host gets its own JWT development key. */
+/** The environment a host would have; each host gets its own development keys. */
 export function hostEnv(extra: Env = {}): Env {
-  return { NODE_ENV: 'test', AUTH_JWT_DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), 'auth-keys-')), 'k.json'), ...extra };
+  const keys = mkdtempSync(join(tmpdir(), 'auth-keys-'));
+  return { NODE_ENV: 'test', AUTH_JWT_DEV_KEY_FILE: join(keys, 'k.json'), AUTH_MFA_DEV_KEY_FILE: join(keys, 'mfa.json'), ...extra };
 }
 
 export interface BareHost {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Injectable, Module } from '@nestjs/common';
 import { AuthModule, authOptionsFromEnv, type AuthModuleOptions, type AuthOptionsFactory } from '../../src/index.js';
@@ -93,6 +94,6 @@ describe('AuthModule registration styles, in a host with no globals of its own',
     for (const name of ['AUTH_STRATEGY', 'AUTH_SESSION_IDLE_TIMEOUT', 'AUTH_THROTTLE_ACCOUNT_PER_DAY', 'AUTH_ROLE_PERMISSIONS']) {
       expect(problems.filter((line) => line.startsWith(`${name}:`))).toHaveLength(1);
     }
-    expect(authOptionsFromEnv({ NODE_ENV: 'production' })).toMatchObject({ strategy: 'database', cookieSecure: true, registrationOpen: false });
+    expect(authOptionsFromEnv({ NODE_ENV: 'production', AUTH_MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64') })).toMatchObject({ strategy: 'database', cookieSecure: true, registrationOpen: false });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConsoleLogger } from '@nestjs/common';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { loadConfiguration } from '../../config/index.js';
 import { as, cookiesFrom, loginBearer, loginCookie, PASSWORD, register, uniqueEmail, type Credential } from '../support/client.js';
 import { createTestDatabase, type Dialect, type TestDatabase } from '../support/databases.js';
@@ -124,8 +124,9 @@ describe('an Authorization header does not waive the origin checks for cookie-bo
 
 describe('production defaults and secrets', () => {
   it('the API description is off in production unless asked for', () => {
-    expect(loadConfiguration({ NODE_ENV: 'production' }).app.swagger).toBe(false);
-    expect(loadConfiguration({ NODE_ENV: 'production', SWAGGER: 'true' }).app.swagger).toBe(true);
+    const production = { NODE_ENV: 'production', AUTH_MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    expect(loadConfiguration(production).app.swagger).toBe(false);
+    expect(loadConfiguration({ ...production, SWAGGER: 'true' }).app.swagger).toBe(true);
     expect(loadConfiguration({}).app.swagger).toBe(true);
   });
 

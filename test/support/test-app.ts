@@ -26,6 +26,7 @@ export async function startTestApp(dialect: Dialect, env: Env = {}, existing?: T
     NODE_ENV: 'test',
     // Each app gets its own generated development key unless the test shares one (restart tests).
     AUTH_JWT_DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), 'auth-keys-')), 'jwt-dev-keys.json'),
+    AUTH_MFA_DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), 'auth-keys-')), 'mfa-dev-key.json'),
     DATABASE_URL: db.url,
     DATABASE_CONNECT_TIMEOUT: '2s',
     SWAGGER: 'false',

@@ -39,10 +39,10 @@ export class RegisterDto extends LoginDto {
 }
 
 export class TokenRequestDto {
-  @ApiProperty({ enum: ['password', 'refresh_token'] })
+  @ApiProperty({ enum: ['password', 'refresh_token', 'mfa_otp'] })
   @IsString()
-  @IsIn(['password', 'refresh_token'])
-  grant_type: 'password' | 'refresh_token';
+  @IsIn(['password', 'refresh_token', 'mfa_otp'])
+  grant_type: 'password' | 'refresh_token' | 'mfa_otp';
 
   @ApiPropertyOptional({ description: 'password grant' })
   @ValidateIf((o: TokenRequestDto) => o.grant_type === 'password')
@@ -64,6 +64,24 @@ export class TokenRequestDto {
   @IsString()
   @MaxLength(512)
   refresh_token?: string;
+
+  @ApiPropertyOptional({ description: 'mfa_otp grant: the mfa_token of the 403 mfa_required answer' })
+  @ValidateIf((o: TokenRequestDto) => o.grant_type === 'mfa_otp')
+  @IsString()
+  @MaxLength(128)
+  mfa_token?: string;
+
+  @ApiPropertyOptional({ description: 'mfa_otp grant: the authenticator code (or send recovery_code)' })
+  @ValidateIf((o: TokenRequestDto) => o.grant_type === 'mfa_otp' && o.recovery_code === undefined)
+  @IsString()
+  @MaxLength(16)
+  otp?: string;
+
+  @ApiPropertyOptional({ description: 'mfa_otp grant: a recovery code instead of otp' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  recovery_code?: string;
 }
 
 export class ChangePasswordDto {
@@ -78,4 +96,63 @@ export class ChangePasswordDto {
   @MinLength(PASSWORD_MIN)
   @MaxLength(PASSWORD_MAX)
   newPassword: string;
+}
+
+/** A current password, asked again before a sensitive change. */
+export class PasswordConfirmationDto {
+  @ApiProperty({ maxLength: PASSWORD_MAX })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(PASSWORD_MAX)
+  password: string;
+}
+
+export class TotpCodeDto {
+  @ApiProperty({ example: '123456', description: 'the 6-digit code the authenticator shows' })
+  @IsString()
+  @MaxLength(16)
+  code: string;
+}
+
+export class DisableTotpDto extends PasswordConfirmationDto {
+  @ApiProperty({ example: '123456' })
+  @IsString()
+  @MaxLength(16)
+  code: string;
+}
+
+/** A second factor: the authenticator's code, or one recovery code. */
+export class SecondFactorProofDto {
+  @ApiPropertyOptional({ example: '123456' })
+  @ValidateIf((o: SecondFactorProofDto) => o.recoveryCode === undefined)
+  @IsString()
+  @MaxLength(16)
+  code?: string;
+
+  @ApiPropertyOptional({ example: 'abcd-efgh-jkmn-pqrs' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  recoveryCode?: string;
+}
+
+export class MfaVerifyDto extends SecondFactorProofDto {
+  @ApiProperty({ description: 'from the sign-in answer { mfaRequired, mfaToken }' })
+  @IsString()
+  @MaxLength(128)
+  mfaToken: string;
+}
+
+export class ReauthenticateDto extends PasswordConfirmationDto {
+  @ApiPropertyOptional({ example: '123456', description: 'required when the account has a second factor (or recoveryCode)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(16)
+  code?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  recoveryCode?: string;
 }

@@ -12,10 +12,12 @@ export class UserView {
   @ApiPropertyOptional({ type: [String], description: 'the signed-in user only' }) permissions?: string[];
   @ApiProperty({ enum: ['active', 'suspended'] }) status: 'active' | 'suspended';
   @ApiPropertyOptional() createdAt?: string;
+  @ApiPropertyOptional({ description: 'whether a second factor is enabled (user records, not the session view)' }) mfaEnabled?: boolean;
 
   static of(user: User | AuthUser): UserView {
     const view: UserView = { id: user.id, email: user.email, name: user.name, roles: user.roles, status: user.status };
     if ('permissions' in user) view.permissions = user.permissions;
+    if ('mfaEnabledAt' in user) view.mfaEnabled = user.mfaEnabledAt !== null && user.mfaEnabledAt !== undefined;
     if ('createdAt' in user && user.createdAt) view.createdAt = user.createdAt.toISOString();
     return view;
   }
@@ -28,6 +30,36 @@ export class UserEnvelope {
 export class MeView extends UserEnvelope {
   @ApiProperty() sessionId: string;
   @ApiProperty({ enum: ['cookie', 'bearer'] }) transport: string;
+  @ApiProperty({ type: [String], description: 'how this session was authenticated: pwd, otp, recovery' }) amr: string[];
+  @ApiPropertyOptional({ description: 'when the user last authenticated on this session' }) authTime?: string;
+}
+
+/** A correct password for an account with a second factor: no session yet. */
+export class MfaChallengeView {
+  @ApiProperty({ example: true }) mfaRequired: true;
+  @ApiProperty({ description: 'send with the code to POST /auth/mfa/verify within 5 minutes' }) mfaToken: string;
+}
+
+export class MfaStatusView {
+  @ApiProperty() enabled: boolean;
+  @ApiProperty() recoveryCodesRemaining: number;
+}
+
+export class TotpEnrolmentView {
+  @ApiProperty({ description: 'base32; for manual entry' }) secret: string;
+  @ApiProperty({ example: 'otpauth://totp/nest-auth:ada%40example.com?secret=…&issuer=nest-auth' }) otpauthUrl: string;
+}
+
+export class RecoveryCodesView {
+  @ApiProperty({ type: [String], description: 'shown once; each works once' }) recoveryCodes: string[];
+}
+
+export class ReauthenticationView extends UserEnvelope {
+  @ApiProperty({ type: [String] }) amr: string[];
+  @ApiProperty() authTime: string;
+  @ApiPropertyOptional({ description: 'JWT strategy, bearer clients: the access token with the new auth_time' }) access_token?: string;
+  @ApiPropertyOptional() token_type?: 'Bearer';
+  @ApiPropertyOptional() expires_in?: number;
 }
 
 export class TokenResponse {

@@ -1,0 +1,3 @@
+import { runMfaSuite } from './mfa-suite.js';
+
+runMfaSuite({ strategy: 'jwt', dialect: 'sqlite' });
