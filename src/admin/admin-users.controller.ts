@@ -96,7 +96,12 @@ export class AdminUsersController {
   @Permissions('users:write')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async resetSecondFactor(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  async resetSecondFactor(@CurrentAuth() auth: AuthContext, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    // One's own factor goes through DELETE /auth/mfa/totp (password, code, the role policy).
+    if (id === auth.user.id) throw new DomainError('FORBIDDEN', 'Turn off your own second factor with DELETE /auth/mfa/totp');
+    // As with roles: only over users whose permissions the caller holds itself (no stripping a stronger admin).
+    const beyond = (await this.users.getById(id)).roles.filter((role) => !this.permissions.canDelegate(role, auth.user.permissions));
+    if (beyond.length > 0) throw new DomainError('FORBIDDEN', `You cannot reset the second factor of a user with roles beyond your permissions: ${beyond.join(', ')}`);
     await this.secondFactor.reset(id);
   }
 }

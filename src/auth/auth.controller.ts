@@ -13,7 +13,7 @@ import { AuthCookies } from './auth-cookies.js';
 import { AuthService } from './auth.service.js';
 import { AllowBeforeMfaEnrolment, CurrentAuth, Public } from './decorators.js';
 import { ChangePasswordDto, LoginDto, ReauthenticateDto, RegisterDto, TokenRequestDto } from './dto/credentials.dto.js';
-import { MeView, MfaChallengeView, ReauthenticationView, TokenResponse, UserEnvelope, UserView } from './dto/views.dto.js';
+import { bearerToken, MeView, MfaChallengeView, ReauthenticationView, TokenResponse, UserEnvelope, UserView } from './dto/views.dto.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
 
 const GRANT_FAILURES = new Set(['INVALID_CREDENTIALS', 'INVALID_GRANT', 'INVALID_MFA_TOKEN', 'INVALID_MFA_CODE']);
@@ -184,9 +184,7 @@ export class AuthController {
     const result = await this.secondFactor.reauthenticate(auth, body.password, { code: body.code, recoveryCode: body.recoveryCode }, clientInfo(req));
     const view: ReauthenticationView = { user: UserView.of(auth.user), amr: result.amr, authTime: result.authTime.toISOString() };
     if (result.reissue && auth.transport === 'cookie') this.cookies.set(res, result.reissue);
-    if (result.reissue && auth.transport === 'bearer') {
-      Object.assign(view, { access_token: result.reissue.accessToken, token_type: 'Bearer', expires_in: Math.floor(result.reissue.accessExpiresInMs / 1000) });
-    }
+    if (result.reissue && auth.transport === 'bearer') Object.assign(view, bearerToken(result.reissue));
     return view;
   }
 

@@ -1,5 +1,5 @@
 import { Controller, Inject, Module, UseGuards, type DynamicModule, type OnApplicationShutdown, type Provider, type Type } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AdminUsersController } from '../admin/admin-users.controller.js';
 import { AuthMetrics, InvalidationBroadcast, RedisConnection } from '../cluster/index.js';
@@ -15,6 +15,7 @@ import { MfaModule } from '../mfa/index.js';
 import { MfaController } from './mfa.controller.js';
 import { SecondFactorService } from './second-factor.service.js';
 import { AssurancePolicy } from './assurance-policy.js';
+import { StepUpRoutesCheck } from './step-up-routes.check.js';
 import {
   AUTH_ASYNC_OPTIONS_TYPE,
   AUTH_MODULE_OPTIONS,
@@ -48,7 +49,7 @@ import { SignInLimiter } from './sign-in-limiter.js';
  * cookie handling, so the host's `main.ts` needs nothing but `NestFactory.create` and `listen`.
  */
 @Module({
-  imports: [EventsModule, UsersModule, SessionsModule, MfaModule, PassportModule.register({ session: false })],
+  imports: [EventsModule, UsersModule, SessionsModule, MfaModule, DiscoveryModule, PassportModule.register({ session: false })],
   providers: [
     sessionProviderBinding,
     AuthCookies,
@@ -70,6 +71,7 @@ import { SignInLimiter } from './sign-in-limiter.js';
     InvalidationBroadcast,
     SecondFactorService,
     AssurancePolicy,
+    StepUpRoutesCheck,
     Clock,
   ],
   exports: [

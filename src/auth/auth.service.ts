@@ -5,7 +5,7 @@ import { DomainError } from '../common/domain-error.js';
 import { Clock } from '../common/clock.js';
 import { SessionsService, type Assurance } from '../sessions/index.js';
 import { normalizeEmail, UsersService, type User } from '../users/index.js';
-import type { AuthContext, ClientInfo } from './auth-context.js';
+import { hasSecondFactor, type AuthContext, type ClientInfo } from './auth-context.js';
 import { KnownDevices } from './known-devices.js';
 import { SignInLimiter } from './sign-in-limiter.js';
 import type { AuthModuleOptions } from './auth-options.js';
@@ -41,6 +41,7 @@ export class AuthService {
     const attempt = { ip: client.ip, email: auth.user.email };
     await this.limiter.takeAddress(client.ip);
     await this.limiter.takeAccount(auth.user.email);
+    const user = await this.users.getById(auth.user.id);
     try {
       await this.users.changePassword(auth.user.id, currentPassword, newPassword, auth.sessionId);
     } catch (error) {
@@ -49,7 +50,9 @@ export class AuthService {
       }
       throw error;
     }
-    await this.limiter.succeeded(attempt);
+    // With a second factor the account's counters also hold wrong codes: only a right code clears them.
+    if (user.mfaEnabledAt) await this.limiter.rewardAddress(client.ip);
+    else await this.limiter.succeeded(attempt);
   }
 
   /**
@@ -103,6 +106,8 @@ export class AuthService {
 
   /** A new session for a verified user; `assurance` says how they proved it (default: the password, now). */
   async signIn(user: User, client: ClientInfo, assurance: Assurance = { amr: ['pwd'], authTime: new Date(this.clock.now()) }): Promise<IssuedCredentials> {
+    // Fail closed for any caller (a host's own `AuthGuard('local')` route included): a password alone never signs in an account with a second factor.
+    if (user.mfaEnabledAt && !hasSecondFactor(assurance)) throw new DomainError('MFA_REQUIRED', 'This account needs its second factor to sign in');
     const credentials = await this.provider.signIn(user, client, assurance);
     if (this.options.maxSessionsPerUser) {
       await this.sessions.enforceLimit(user.id, credentials.sessionId, this.options.maxSessionsPerUser);

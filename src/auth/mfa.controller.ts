@@ -7,7 +7,7 @@ import { AuthCookies } from './auth-cookies.js';
 import { AuthService } from './auth.service.js';
 import { AllowBeforeMfaEnrolment, CurrentAuth, Public } from './decorators.js';
 import { DisableTotpDto, MfaVerifyDto, PasswordConfirmationDto, TotpCodeDto } from './dto/credentials.dto.js';
-import { MfaStatusView, RecoveryCodesView, TotpEnrolmentView, UserEnvelope, UserView } from './dto/views.dto.js';
+import { bearerToken, MfaStatusView, RecoveryCodesView, TotpEnrolmentView, UserEnvelope, UserView } from './dto/views.dto.js';
 import { SecondFactorService } from './second-factor.service.js';
 
 /** The second factor: enrolment, the second step of sign-in, recovery codes; mounted at `<prefix>/mfa`. */
@@ -56,6 +56,8 @@ export class MfaController {
   ): Promise<RecoveryCodesView> {
     const { recoveryCodes, reissue } = await this.secondFactor.confirmEnrolment(auth, body.code, clientInfo(req));
     if (reissue && auth.transport === 'cookie') this.cookies.set(res, reissue);
+    // A bearer client holds its token itself: it gets the one that says `otp`.
+    if (reissue && auth.transport === 'bearer') return { recoveryCodes, ...bearerToken(reissue) };
     return { recoveryCodes };
   }
 

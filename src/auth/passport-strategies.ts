@@ -3,7 +3,9 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import passport from 'passport';
 import { ExtractJwt, Strategy as PassportJwtStrategy, type JwtFromRequestFunction } from 'passport-jwt';
-import type { AuthContext } from './auth-context.js';
+import { DomainError } from '../common/domain-error.js';
+import { AssurancePolicy } from './assurance-policy.js';
+import { hasSecondFactor, type AuthContext } from './auth-context.js';
 import { AuthCookies } from './auth-cookies.js';
 import { CsrfProtection } from './csrf-protection.js';
 import { RequestAuthenticator } from './request-authenticator.js';
@@ -22,20 +24,32 @@ class RequestStrategy extends passport.Strategy {
   }
 }
 
+/**
+ * Used without AccessGuard, a strategy also applies the policy of roles that require a second
+ * factor (route-level step-up needs AccessGuard: see StepUpRoutesCheck).
+ */
+function enrolled(policy: AssurancePolicy, context: AuthContext | null): AuthContext | null {
+  if (context && !hasSecondFactor(context) && policy.requiresMfa(context.user.roles)) {
+    throw new DomainError('MFA_ENROLLMENT_REQUIRED', 'Your role requires a second factor: enrol one (POST /mfa/totp) first');
+  }
+  return context;
+}
+
 /** `AuthGuard('session')`: whatever strategy is configured, through the bound `SessionProvider`. */
 @Injectable()
 export class SessionPassportStrategy extends PassportStrategy(RequestStrategy, 'session') {
   constructor(
     private readonly authenticator: RequestAuthenticator,
     private readonly csrf: CsrfProtection,
+    private readonly policy: AssurancePolicy,
   ) {
     super();
   }
 
-  validate(req: Request): Promise<AuthContext | null> {
+  async validate(req: Request): Promise<AuthContext | null> {
     // Used without AccessGuard, this strategy is the route's only CSRF defence for cookies.
     this.csrf.assert(req, false);
-    return this.authenticator.authenticate(req, req.res);
+    return enrolled(this.policy, await this.authenticator.authenticate(req, req.res));
   }
 }
 
@@ -65,6 +79,7 @@ export class JwtPassportStrategy extends PassportStrategy(ExtractingJwtStrategy,
     private readonly provider: SessionProvider,
     private readonly authenticator: RequestAuthenticator,
     private readonly csrf: CsrfProtection,
+    private readonly policy: AssurancePolicy,
     cookies: AuthCookies,
   ) {
     super(ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), (req: Request) => cookies.extract(req)?.token ?? null]));
@@ -74,6 +89,6 @@ export class JwtPassportStrategy extends PassportStrategy(ExtractingJwtStrategy,
     if (this.provider.tokenFormat !== 'jwt') return null;
     const transport = req.headers.authorization ? 'bearer' : 'cookie';
     this.csrf.assert(req, false);
-    return this.authenticator.authenticateCredential({ token, transport }, req.res);
+    return enrolled(this.policy, await this.authenticator.authenticateCredential({ token, transport }, req.res));
   }
 }

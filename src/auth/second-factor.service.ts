@@ -18,7 +18,6 @@ import { AssurancePolicy } from './assurance-policy.js';
 import type { AuthContext, ClientInfo } from './auth-context.js';
 import type { AuthModuleOptions } from './auth-options.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
-import { KnownDevices } from './known-devices.js';
 import { SessionProvider, type IssuedCredentials } from './session-provider.js';
 import { SignInLimiter } from './sign-in-limiter.js';
 
@@ -40,7 +39,6 @@ export class SecondFactorService {
   private readonly audit = new Logger('Audit');
   private readonly box: SecretBox;
   private readonly issuer: string;
-  private readonly devices = new KnownDevices();
 
   constructor(
     @Inject(AUTH_MODULE_OPTIONS) options: AuthModuleOptions,
@@ -146,30 +144,29 @@ export class SecondFactorService {
 
   /**
    * Finishes a two-step sign-in. The pending token must be open and its user unchanged since the
-   * password check; a wrong code counts against the account and, after a few, ends the token.
+   * password check. Each try takes one of the token's five and a point of the account's limits
+   * (account-wide: a known-device cookie spares only the password step); the factor is spent only
+   * once the token is claimed.
    */
   async complete(mfaToken: string, proof: SecondFactorProof, client: ClientInfo): Promise<{ user: User; assurance: Assurance }> {
     await this.limiter.takeAddress(client.ip);
     const now = this.now();
     const challenge = await this.challenges.find(mfaToken, now);
     const user = challenge && (await this.users.findById(challenge.userId));
-    if (!challenge || !user || user.version !== challenge.userVersion || user.status !== 'active' || !user.mfaEnabledAt) {
-      throw new DomainError('INVALID_MFA_TOKEN', 'The sign-in expired or was already completed; sign in again');
-    }
-    const device = this.devices.verify(user, client.deviceToken);
-    await this.limiter.takeAccount(user.email, device);
-    const method = await this.verifyFactor(user, proof, now);
-    if (!method) {
-      await this.challenges.recordFailure(challenge, now);
+    if (!challenge || !user || user.version !== challenge.userVersion || user.status !== 'active' || !user.mfaEnabledAt) throw expiredSignIn();
+    await this.limiter.takeAccount(user.email);
+    if (!(await this.challenges.takeAttempt(challenge, now))) throw expiredSignIn();
+    const factor = await this.checkFactor(user, proof, now);
+    if (!factor) {
       this.audit.warn({ event: 'auth.mfa_failed', userId: user.id, ip: client.ip });
       throw wrongCode(401);
     }
-    if (!(await this.challenges.consume(challenge, now))) {
-      throw new DomainError('INVALID_MFA_TOKEN', 'The sign-in expired or was already completed; sign in again');
-    }
-    await this.limiter.succeeded({ ip: client.ip, email: user.email, device });
-    if (method === 'recovery') this.audit.warn({ event: 'auth.mfa_recovery_code_used', userId: user.id, ip: client.ip });
-    return { user, assurance: { amr: ['pwd', method], authTime: now } };
+    if (!(await this.challenges.consume(challenge, now))) throw expiredSignIn();
+    // A replay racing this request may have spent the same step or code first.
+    if (!(await factor.spend())) throw wrongCode(401);
+    await this.limiter.succeeded({ ip: client.ip, email: user.email });
+    if (factor.method === 'recovery') this.audit.warn({ event: 'auth.mfa_recovery_code_used', userId: user.id, ip: client.ip });
+    return { user, assurance: { amr: ['pwd', factor.method], authTime: now } };
   }
 
   /**
@@ -182,7 +179,7 @@ export class SecondFactorService {
     const amr = ['pwd'];
     const now = this.now();
     if (user.mfaEnabledAt) {
-      if (proof.code === undefined && proof.recoveryCode === undefined) {
+      if (typeof proof.code !== 'string' && typeof proof.recoveryCode !== 'string') {
         throw DomainError.field('INVALID_MFA_CODE', 'code', 'code is required: this account has a second factor');
       }
       const method = await this.verifyFactor(user, proof, now);
@@ -218,15 +215,23 @@ export class SecondFactorService {
 
   /** Checks and spends a code: a TOTP step is accepted once, a recovery code once. */
   private async verifyFactor(user: User, proof: SecondFactorProof, now: Date): Promise<Method | null> {
-    if (proof.code !== undefined) {
+    const factor = await this.checkFactor(user, proof, now);
+    return factor && (await factor.spend()) ? factor.method : null;
+  }
+
+  /** Whether the proof is right, without spending it yet: `spend()` records the step or uses the code (false when a racer did first). */
+  private async checkFactor(user: User, proof: SecondFactorProof, now: Date): Promise<{ method: Method; spend: () => Promise<boolean> } | null> {
+    if (typeof proof.code === 'string') {
       const totp = await this.store.findTotp(user.id);
       if (!totp?.confirmedAt) return null;
       const step = await matchTotp(this.open(totp.secret, user.id), proof.code.trim(), now.getTime(), totp.lastUsedStep);
-      return step !== null && (await this.store.useStep(user.id, step)) ? 'otp' : null;
+      return step === null ? null : { method: 'otp', spend: () => this.store.useStep(user.id, step) };
     }
-    if (proof.recoveryCode !== undefined) {
+    if (typeof proof.recoveryCode === 'string') {
       const normalized = normalizeRecoveryCode(proof.recoveryCode);
-      return normalized && (await this.store.useRecoveryCode(user.id, hashRecoveryCode(normalized), now)) ? 'recovery' : null;
+      const hash = normalized && hashRecoveryCode(normalized);
+      if (!hash || !(await this.store.hasUnusedRecoveryCode(user.id, hash))) return null;
+      return { method: 'recovery', spend: () => this.store.useRecoveryCode(user.id, hash, now) };
     }
     return null;
   }
@@ -256,6 +261,10 @@ export class SecondFactorService {
   private now(): Date {
     return new Date(this.clock.now());
   }
+}
+
+function expiredSignIn(): DomainError {
+  return new DomainError('INVALID_MFA_TOKEN', 'The sign-in expired or was already completed; sign in again');
 }
 
 function wrongCode(status: 400 | 401): DomainError {

@@ -41,18 +41,23 @@ export class MfaChallenges {
     return challenge && isOpen(challenge, now) ? challenge : null;
   }
 
-  /** A wrong code: counts it, and the last allowed one closes the challenge. */
-  async recordFailure(challenge: MfaChallenge, now: Date): Promise<void> {
-    await this.challenges.increment({ id: challenge.id, consumedAt: IsNull() }, 'attempts', 1);
-    await this.challenges.update({ id: challenge.id, consumedAt: IsNull(), attempts: MoreThan(MFA_CHALLENGE_MAX_ATTEMPTS - 1) }, { consumedAt: now });
+  /**
+   * Takes one of the challenge's tries before a code is checked, in one conditional UPDATE, so
+   * parallel requests (on any instance) cannot check more codes than it allows. False when none is left.
+   */
+  async takeAttempt(challenge: MfaChallenge, now: Date): Promise<boolean> {
+    const result = await this.challenges
+      .createQueryBuilder()
+      .update(MfaChallenge)
+      .set({ attempts: () => 'attempts + 1' })
+      .where('id = :id AND consumed_at IS NULL AND expires_at > :now AND attempts < :max', { id: challenge.id, now, max: MFA_CHALLENGE_MAX_ATTEMPTS })
+      .execute();
+    return result.affected === 1;
   }
 
-  /** Spends the challenge; false when another request spent it first (or it closed meanwhile). */
+  /** Spends the challenge; false when another request spent it first (or it expired meanwhile). */
   async consume(challenge: MfaChallenge, now: Date): Promise<boolean> {
-    const result = await this.challenges.update(
-      { id: challenge.id, consumedAt: IsNull(), expiresAt: MoreThan(now), attempts: LessThan(MFA_CHALLENGE_MAX_ATTEMPTS) },
-      { consumedAt: now },
-    );
+    const result = await this.challenges.update({ id: challenge.id, consumedAt: IsNull(), expiresAt: MoreThan(now) }, { consumedAt: now });
     return result.affected === 1;
   }
 

@@ -22,13 +22,19 @@ export class SecondFactorStore {
   }
 
   /** A new enrolment, waiting for its first code; replaces one not yet confirmed. Never touches a confirmed one. */
-  async savePending(userId: string, sealedSecret: string, now: Date): Promise<boolean> {
-    return this.totps.manager.transaction(async (tx) => {
-      await tx.delete(UserTotp, { userId, confirmedAt: IsNull() });
-      if (await tx.existsBy(UserTotp, { userId })) return false;
-      await tx.insert(UserTotp, { userId, secret: sealedSecret, createdAt: now, confirmedAt: null, lastUsedStep: null });
-      return true;
-    });
+  async savePending(userId: string, sealedSecret: string, now: Date, attempts = 2): Promise<boolean> {
+    try {
+      return await this.totps.manager.transaction(async (tx) => {
+        await tx.delete(UserTotp, { userId, confirmedAt: IsNull() });
+        if (await tx.existsBy(UserTotp, { userId })) return false;
+        await tx.insert(UserTotp, { userId, secret: sealedSecret, createdAt: now, confirmedAt: null, lastUsedStep: null });
+        return true;
+      });
+    } catch (error) {
+      // Two enrolments started at once both found no row (InnoDB): the later one replaces the other's.
+      if (attempts > 1 && isConflict(error)) return this.savePending(userId, sealedSecret, now, attempts - 1);
+      throw error;
+    }
   }
 
   /** Records that a code of `step` was used; false when that step (or a later one) was used already. */
@@ -58,6 +64,10 @@ export class SecondFactorStore {
     );
   }
 
+  hasUnusedRecoveryCode(userId: string, codeHash: string): Promise<boolean> {
+    return this.codes.existsBy({ userId, codeHash, usedAt: IsNull() });
+  }
+
   /** Spends a recovery code; false when it is not one of the user's, or was used. */
   async useRecoveryCode(userId: string, codeHash: string, now: Date): Promise<boolean> {
     const result = await this.codes.update({ userId, codeHash, usedAt: IsNull() }, { usedAt: now });
@@ -79,4 +89,9 @@ export class SecondFactorStore {
     const result = await this.totps.delete({ confirmedAt: IsNull(), createdAt: LessThan(before) });
     return result.affected ?? 0;
   }
+}
+
+function isConflict(error: unknown): boolean {
+  const code = (error as { driverError?: { code?: string } }).driverError?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'ER_LOCK_DEADLOCK' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

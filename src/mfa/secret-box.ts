@@ -64,6 +64,12 @@ function loadOrCreateDevKey(file: string | null): Buffer {
   if (existsSync(file)) return Buffer.from((JSON.parse(readFileSync(file, 'utf8')) as { key: string }).key, 'base64');
   const key = randomBytes(32);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ key: key.toString('base64') }), { mode: 0o600 });
+  try {
+    // Exclusive: two processes starting at once must not each keep a key of their own.
+    writeFileSync(file, JSON.stringify({ key: key.toString('base64') }), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateDevKey(file);
+    throw error;
+  }
   return key;
 }

@@ -19,13 +19,21 @@ export function totpUri(issuer: string, account: string, secret: string): string
  */
 export async function matchTotp(secret: string, code: string, nowMs: number, afterStep: number | null): Promise<number | null> {
   if (!CODE.test(code)) return null;
-  const result = await verify({
-    secret,
-    token: code,
-    epoch: Math.floor(nowMs / 1000),
-    epochTolerance: TOTP_PERIOD_SECONDS,
-    ...(afterStep !== null ? { afterTimeStep: afterStep } : {}),
-  });
-  // The functional API's result type is shared with HOTP; a TOTP match carries its step.
-  return result.valid ? (result as { timeStep: number }).timeStep : null;
+  const epoch = Math.floor(nowMs / 1000);
+  // A code from the next step was accepted (drift), or this clock lags another instance's: nothing
+  // in the window is newer than the step already used (otplib would throw rather than say no).
+  if (afterStep !== null && afterStep >= Math.floor(epoch / TOTP_PERIOD_SECONDS) + 1) return null;
+  try {
+    const result = await verify({
+      secret,
+      token: code,
+      epoch,
+      epochTolerance: TOTP_PERIOD_SECONDS,
+      ...(afterStep !== null ? { afterTimeStep: afterStep } : {}),
+    });
+    // The functional API's result type is shared with HOTP; a TOTP match carries its step.
+    return result.valid ? (result as { timeStep: number }).timeStep : null;
+  } catch {
+    return null;
+  }
 }

@@ -38,6 +38,9 @@ export class RegisterDto extends LoginDto {
   name?: string;
 }
 
+/** Null is not a way to leave a field out: it is validated (and refused) like any other non-string. */
+const absent = (value: unknown) => value === undefined || value === null;
+
 export class TokenRequestDto {
   @ApiProperty({ enum: ['password', 'refresh_token', 'mfa_otp'] })
   @IsString()
@@ -72,13 +75,13 @@ export class TokenRequestDto {
   mfa_token?: string;
 
   @ApiPropertyOptional({ description: 'mfa_otp grant: the authenticator code (or send recovery_code)' })
-  @ValidateIf((o: TokenRequestDto) => o.grant_type === 'mfa_otp' && o.recovery_code === undefined)
+  @ValidateIf((o: TokenRequestDto) => o.otp !== undefined || (o.grant_type === 'mfa_otp' && absent(o.recovery_code)))
   @IsString()
   @MaxLength(16)
   otp?: string;
 
   @ApiPropertyOptional({ description: 'mfa_otp grant: a recovery code instead of otp' })
-  @IsOptional()
+  @ValidateIf((o: TokenRequestDto) => o.recovery_code !== undefined)
   @IsString()
   @MaxLength(64)
   recovery_code?: string;
@@ -124,13 +127,13 @@ export class DisableTotpDto extends PasswordConfirmationDto {
 /** A second factor: the authenticator's code, or one recovery code. */
 export class SecondFactorProofDto {
   @ApiPropertyOptional({ example: '123456' })
-  @ValidateIf((o: SecondFactorProofDto) => o.recoveryCode === undefined)
+  @ValidateIf((o: SecondFactorProofDto) => o.code !== undefined || absent(o.recoveryCode))
   @IsString()
   @MaxLength(16)
   code?: string;
 
   @ApiPropertyOptional({ example: 'abcd-efgh-jkmn-pqrs' })
-  @IsOptional()
+  @ValidateIf((o: SecondFactorProofDto) => o.recoveryCode !== undefined)
   @IsString()
   @MaxLength(64)
   recoveryCode?: string;
@@ -145,13 +148,13 @@ export class MfaVerifyDto extends SecondFactorProofDto {
 
 export class ReauthenticateDto extends PasswordConfirmationDto {
   @ApiPropertyOptional({ example: '123456', description: 'required when the account has a second factor (or recoveryCode)' })
-  @IsOptional()
+  @ValidateIf((o: ReauthenticateDto) => o.code !== undefined)
   @IsString()
   @MaxLength(16)
   code?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf((o: ReauthenticateDto) => o.recoveryCode !== undefined)
   @IsString()
   @MaxLength(64)
   recoveryCode?: string;

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Session } from '../../sessions/index.js';
 import type { User } from '../../users/index.js';
 import type { AuthUser } from '../auth-context.js';
+import type { IssuedCredentials } from '../session-provider.js';
 
 /** The public face of a user: never the password hash or the version counter. */
 export class UserView {
@@ -34,6 +35,11 @@ export class MeView extends UserEnvelope {
   @ApiPropertyOptional({ description: 'when the user last authenticated on this session' }) authTime?: string;
 }
 
+/** The token-response fields for a bearer client handed a replacement access token. */
+export function bearerToken(issued: IssuedCredentials): { access_token: string; token_type: 'Bearer'; expires_in: number } {
+  return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: Math.floor(issued.accessExpiresInMs / 1000) };
+}
+
 /** A correct password for an account with a second factor: no session yet. */
 export class MfaChallengeView {
   @ApiProperty({ example: true }) mfaRequired: true;
@@ -52,6 +58,9 @@ export class TotpEnrolmentView {
 
 export class RecoveryCodesView {
   @ApiProperty({ type: [String], description: 'shown once; each works once' }) recoveryCodes: string[];
+  @ApiPropertyOptional({ description: 'JWT strategy, bearer clients confirming enrolment: the access token with amr otp' }) access_token?: string;
+  @ApiPropertyOptional() token_type?: 'Bearer';
+  @ApiPropertyOptional() expires_in?: number;
 }
 
 export class ReauthenticationView extends UserEnvelope {
