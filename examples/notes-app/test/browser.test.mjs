@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import jsQR from 'jsqr';
+import { generate } from 'otplib';
 import { chromium } from 'playwright-core';
 import { Client, freePort, startApp } from './helpers.mjs';
 
@@ -23,6 +25,27 @@ function waitForText(page, selector, text) {
 }
 
 const isVisible = (page, selector) => page.locator(selector).isVisible();
+
+const TOTP_STEP_SECONDS = 30;
+const totpStep = (epochSeconds) => Math.floor(epochSeconds / TOTP_STEP_SECONDS);
+const totp = (secret, step) => generate({ secret, epoch: step * TOTP_STEP_SECONDS });
+/** Six digits that no step the server may accept while this test runs produces (it allows one either side). */
+async function wrongTotp(secret) {
+  const now = totpStep(Date.now() / 1000);
+  const valid = await Promise.all([now - 1, now, now + 1, now + 2].map((step) => totp(secret, step)));
+  return ['000000', '111111', '222222', '333333', '444444'].find((code) => !valid.includes(code));
+}
+
+/** What the QR code on the canvas says, read back from its pixels as a phone camera would. */
+async function decodeCanvas(page, selector) {
+  const { width, height, pixels } = await page.$eval(selector, (canvas) => ({
+    width: canvas.width,
+    height: canvas.height,
+    pixels: canvas.width ? Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data) : [],
+  }));
+  if (!width || !height) return null;
+  return jsQR(Uint8ClampedArray.from(pixels), width, height)?.data ?? null;
+}
 
 for (const strategy of ['database', 'jwt']) {
   describe(`notes-app in Chromium, AUTH_STRATEGY=${strategy}`, { skip }, () => {
@@ -150,6 +173,124 @@ for (const strategy of ['database', 'jwt']) {
 
       const api = await new Client(app.url).get('/notes', { headers: { authorization: `Bearer ${bearer.access_token}` } });
       assert.equal(api.status, 401, 'the API client of the same user is out too');
+    });
+
+    // The two-factor tests use their own user and browser context, independent of the tests above.
+    describe('two-factor sign-in', () => {
+      const email = 'grace@example.com';
+      const foreign = [];
+      let page, mfaContext, secret, confirmedStep, recoveryCodes;
+
+      before(async () => {
+        mfaContext = await browser.newContext();
+        // Everything the page loads, the QR code library included, must come from the app itself.
+        mfaContext.on('request', (request) => {
+          if (!request.url().startsWith(`${origin}/`)) foreign.push(request.url());
+        });
+        page = await mfaContext.newPage();
+      });
+
+      async function signOut() {
+        await page.click('#sign-out');
+        await page.locator('#signed-out').waitFor();
+      }
+
+      async function enterPassword() {
+        await page.fill('#email', email);
+        await page.fill('#password', PASSWORD);
+        await page.click('#sign-in');
+        await page.locator('#code-form').waitFor();
+      }
+
+      test('turning it on from the page: a QR code drawn locally, the key as text, ten recovery codes', async () => {
+        await page.goto(origin);
+        await page.locator('#signed-out').waitFor();
+        await page.fill('#email', email);
+        await page.fill('#password', PASSWORD);
+        await page.click('#register');
+        await waitForText(page, '#me', email);
+        await waitForText(page, '#mfa-status', 'Off');
+
+        await page.click('#mfa-start');
+        await page.fill('#mfa-password', PASSWORD);
+        await page.press('#mfa-password', 'Enter');
+        await page.locator('#mfa-setup').waitFor();
+        secret = await page.textContent('#mfa-secret');
+        assert.match(secret, /^[A-Z2-7]{32}$/, 'a 160-bit base32 key');
+
+        const scanned = await decodeCanvas(page, '#mfa-qr');
+        assert.ok(scanned, 'the canvas holds a readable QR code');
+        const uri = new URL(scanned);
+        assert.equal(uri.protocol, 'otpauth:');
+        assert.equal(uri.host, 'totp');
+        assert.equal(uri.searchParams.get('secret'), secret, 'the QR code carries the key shown as text');
+        assert.ok(decodeURIComponent(uri.pathname).includes(email), uri.pathname);
+
+        confirmedStep = totpStep(Date.now() / 1000);
+        await page.fill('#mfa-code', await totp(secret, confirmedStep));
+        await page.press('#mfa-code', 'Enter');
+        await page.waitForFunction(() => document.querySelectorAll('#recovery-codes li').length > 0);
+        recoveryCodes = await page.locator('#recovery-codes li').allTextContents();
+        assert.equal(recoveryCodes.length, 10);
+        assert.equal(new Set(recoveryCodes).size, 10);
+        for (const code of recoveryCodes) assert.match(code, /^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){3}$/);
+        await waitForText(page, '#mfa-status', 'Recovery codes left: 10');
+        await waitForText(page, '#me', 'signed in with pwd + otp');
+        assert.equal(await page.textContent('#mfa-secret'), '', 'the key is no longer on screen');
+        assert.equal(await isVisible(page, '#mfa-start'), false);
+
+        await page.click('#mfa-recovery-done');
+        assert.equal(await page.locator('#recovery-codes li').count(), 0, 'the recovery codes are shown once');
+      });
+
+      test('signing in asks for a code after the password; a wrong code is refused, a current one signs in', async () => {
+        await signOut();
+        await enterPassword();
+        assert.equal(await isVisible(page, '#signed-in'), false);
+        assert.equal(await isVisible(page, '#sign-in-form'), false);
+        assert.ok(!(await mfaContext.cookies(origin)).some((c) => c.name === sessionCookie), 'no session before the code');
+
+        await page.fill('#code', await wrongTotp(secret));
+        await page.press('#code', 'Enter');
+        await waitForText(page, '#status', 'Wrong code');
+        assert.equal(await isVisible(page, '#code-form'), true, 'the page stays on the code step');
+
+        // The confirmation used up its step and the server refuses a code twice. The next step's code
+        // is not a replay, and the server already accepts it: one step either side counts, for clock drift.
+        const step = Math.max(totpStep(Date.now() / 1000), confirmedStep + 1);
+        await page.fill('#code', await totp(secret, step));
+        await page.press('#code', 'Enter');
+        await waitForText(page, '#me', `${email} `);
+        await waitForText(page, '#me', 'signed in with pwd + otp');
+        assert.ok((await mfaContext.cookies(origin)).some((c) => c.name === sessionCookie), `a "${sessionCookie}" cookie is set`);
+      });
+
+      test('a recovery code signs in once', async () => {
+        await signOut();
+        await enterPassword();
+        await page.click('#use-recovery-code');
+        assert.equal(await isVisible(page, '#code'), false);
+        await page.fill('#recovery-code', recoveryCodes[3]);
+        await page.press('#recovery-code', 'Enter');
+        await waitForText(page, '#me', 'signed in with pwd + recovery');
+        await waitForText(page, '#mfa-status', 'Recovery codes left: 9');
+
+        await signOut();
+        await enterPassword();
+        await page.click('#use-recovery-code');
+        await page.fill('#recovery-code', recoveryCodes[3]);
+        await page.press('#recovery-code', 'Enter');
+        await waitForText(page, '#status', 'Wrong or already used recovery code');
+        assert.equal(await isVisible(page, '#signed-in'), false);
+
+        await page.click('#cancel-code');
+        assert.equal(await isVisible(page, '#sign-in-form'), true, 'cancel goes back to the password');
+      });
+
+      test('nothing was loaded from another origin', () => {
+        assert.ok(page, 'the tests above ran');
+        assert.deepEqual(foreign, []);
+      });
     });
   });
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { generate } from 'otplib';
 import { Client, startApp } from './helpers.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -36,7 +37,7 @@ for (const strategy of ['database', 'jwt']) {
       assert.deepEqual(res.json, { hello: 'world' });
     });
 
-    test('the page and its script are served with their content types', async () => {
+    test('the page, its script and the QR code module are served with their content types', async () => {
       const client = new Client(app.url);
       const page = await client.get('/');
       assert.equal(page.status, 200);
@@ -44,6 +45,10 @@ for (const strategy of ['database', 'jwt']) {
       const script = await client.get('/app.js');
       assert.equal(script.status, 200);
       assert.match(script.headers.get('content-type'), /^text\/javascript/);
+      const qrcode = await client.get('/vendor/qrcode.mjs');
+      assert.equal(qrcode.status, 200);
+      assert.match(qrcode.headers.get('content-type'), /^text\/javascript/);
+      assert.match(qrcode.text, /^export default qrcode;$/m, 'the ES module build, importable by the page');
     });
 
     test('a signed-in user lists and adds notes; bad text is a 400', async () => {
@@ -115,6 +120,50 @@ for (const strategy of ['database', 'jwt']) {
         assert.equal(res.json.code, 'UNAUTHENTICATED', authorization);
         assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer\b/, authorization);
       }
+    });
+
+    test('two-factor: enrolment, then sign-in in two steps with a cookie or a bearer token', async () => {
+      const email = 'grace@example.com';
+      const grace = await signedIn(email);
+      assert.deepEqual((await grace.get('/auth/mfa')).json, { enabled: false, recoveryCodesRemaining: 0 });
+      const enrolment = await grace.post('/auth/mfa/totp', { password: PASSWORD });
+      assert.equal(enrolment.status, 200, enrolment.text);
+      assert.equal(new URL(enrolment.json.otpauthUrl).searchParams.get('secret'), enrolment.json.secret);
+      const code = await generate({ secret: enrolment.json.secret, epoch: Math.floor(Date.now() / 1000) });
+      const confirmed = await grace.post('/auth/mfa/totp/confirm', { code });
+      assert.equal(confirmed.status, 200, confirmed.text);
+      const { recoveryCodes } = confirmed.json;
+      assert.equal(recoveryCodes.length, 10);
+      assert.deepEqual((await grace.get('/auth/mfa')).json, { enabled: true, recoveryCodesRemaining: 10 });
+
+      // The password alone now yields a pending token and no session.
+      const browser = new Client(app.url);
+      const first = await browser.post('/auth/login', { email, password: PASSWORD });
+      assert.equal(first.status, 200, first.text);
+      assert.equal(first.json.mfaRequired, true);
+      assert.equal(typeof first.json.mfaToken, 'string');
+      for (const name of ['sid', 'at', 'rt']) assert.ok(!browser.cookies.has(name), `no "${name}" cookie before the second step`);
+      assert.equal((await browser.get('/notes')).status, 401);
+
+      // Recovery codes, not TOTP codes: each is good once whatever the clock, so no waiting for a new step.
+      const second = await browser.post('/auth/mfa/verify', { mfaToken: first.json.mfaToken, recoveryCode: recoveryCodes[0] });
+      assert.equal(second.status, 200, second.text);
+      assert.equal(second.json.user.email, email);
+      assert.equal((await browser.get('/notes')).status, 200);
+      assert.deepEqual((await browser.get('/auth/me')).json.amr, ['pwd', 'recovery']);
+      const reused = await new Client(app.url).post('/auth/mfa/verify', { mfaToken: first.json.mfaToken, recoveryCode: recoveryCodes[1] });
+      assert.equal(reused.status, 401);
+      assert.equal(reused.json.code, 'INVALID_MFA_TOKEN', 'a pending token completes one sign-in');
+
+      const api = new Client(app.url);
+      const refused = await api.post('/auth/token', { grant_type: 'password', email, password: PASSWORD });
+      assert.equal(refused.status, 403, refused.text);
+      assert.equal(refused.json.code, 'MFA_REQUIRED');
+      assert.equal(refused.json.access_token, undefined);
+      const token = await api.post('/auth/token', { grant_type: 'mfa_otp', mfa_token: refused.json.mfa_token, recovery_code: recoveryCodes[1] });
+      assert.equal(token.status, 200, token.text);
+      assert.equal((await api.get('/notes', { headers: { authorization: `Bearer ${token.json.access_token}` } })).status, 200);
+      assert.deepEqual((await browser.get('/auth/mfa')).json, { enabled: true, recoveryCodesRemaining: 8 });
     });
 
     test('sign out everywhere ends cookie and bearer sessions alike', async () => {
