@@ -21,6 +21,7 @@ export {
   hasSecondFactor,
   SecondFactorService,
   type SecondFactorProof,
+  AuthService,
   Clock,
   AccessGuard,
   SessionProvider,

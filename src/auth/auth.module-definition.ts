@@ -25,6 +25,8 @@ export interface AuthOptionsFactory {
 
 /** The route prefix chosen in the extras (the refresh cookie's path follows it). */
 export const AUTH_ROUTE_PREFIX = Symbol('AUTH_ROUTE_PREFIX');
+/** Whether `AccessGuard` is installed for the whole application (the `globalGuard` extra). */
+export const AUTH_GLOBAL_GUARD = Symbol('AUTH_GLOBAL_GUARD');
 
 export const {
   ConfigurableModuleClass: ConfigurableAuthModule,

@@ -22,6 +22,7 @@ import {
   AUTH_DEFAULT_EXTRAS,
   AUTH_OPTIONS_TYPE,
   AUTH_ROUTE_PREFIX,
+  AUTH_GLOBAL_GUARD,
   ConfigurableAuthModule,
   type AuthModuleExtras,
 } from './auth.module-definition.js';
@@ -126,7 +127,7 @@ function withExtras(module: DynamicModule, given: AuthModuleExtras): DynamicModu
     mount(JwksController, '.well-known'),
   ];
   if (extras.adminRoutePrefix !== false) controllers.push(mount(AdminUsersController, trimSlashes(extras.adminRoutePrefix)));
-  const providers: Provider[] = [...(module.providers ?? []), { provide: AUTH_ROUTE_PREFIX, useValue: prefix }];
+  const providers: Provider[] = [...(module.providers ?? []), { provide: AUTH_ROUTE_PREFIX, useValue: prefix }, { provide: AUTH_GLOBAL_GUARD, useValue: extras.globalGuard }];
   if (extras.globalGuard) providers.push({ provide: APP_GUARD, useExisting: AccessGuard });
   return { ...module, global: extras.isGlobal, controllers, providers };
 }

@@ -60,7 +60,14 @@ export async function startBareHost(auth: DynamicModule, extra: Pick<ModuleMetad
     .setLogger(false as never)
     .compile();
   const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A host that refuses to start still leaves nothing behind.
+    await app.close().catch(() => undefined);
+    await db.drop();
+    throw error;
+  }
   return {
     app,
     http: request(app.getHttpServer()),
