@@ -212,7 +212,8 @@ describe.each(['database', 'jwt'] as const)('Redis cut mid-run (%s strategy)', (
     report(`[${strategy}] with Redis cut, revocation enforced after ${cutDelays.join(' ms, ')} ms (sync interval ${SYNC_MS} ms)`);
 
     await proxy.restore();
-    await timeUntil(async () => (await redisConnection(nodes[1])) === 'up', 10_000);
+    // Every instance, the publisher included: each reconnects on its own schedule.
+    for (const inst of nodes) await timeUntil(async () => (await redisConnection(inst)) === 'up', 10_000);
     const pubsubBefore = await received(nodes[1], 'pubsub');
     const after = await token(nodes[0], user.email);
     expect((await me(nodes[1], after)).status).toBe(200);
