@@ -10,8 +10,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const MARIADB = new URL(process.env.BENCH_MARIADB_URL ?? 'mariadb://root@127.0.0.1:3306');
 const MODE = process.env.BENCH_MODE ?? 'compare';
@@ -128,14 +128,26 @@ async function compare(target, guardedPath, headers, countStatements) {
   const opens = [];
   const guardeds = [];
   let perRequest = null;
+  const ratios = [];
   for (let i = 0; i < ROUNDS; i++) {
-    opens.push(await load(target, '/'));
-    const before = countStatements ? await statements() : 0;
-    const guarded = await load(target, guardedPath, { headers });
-    if (countStatements) perRequest = (await statements() - before) / guarded.total;
-    guardeds.push(guarded);
+    // Back to back, in alternating order, so drift and the order itself hit both routes alike.
+    const pair = {};
+    for (const route of i % 2 === 0 ? ['open', 'guarded'] : ['guarded', 'open']) {
+      if (route === 'open') pair.open = await load(target, '/');
+      else {
+        const before = countStatements ? await statements() : 0;
+        pair.guarded = await load(target, guardedPath, { headers });
+        if (countStatements) perRequest = (await statements() - before) / pair.guarded.total;
+      }
+    }
+    opens.push(pair.open);
+    guardeds.push(pair.guarded);
+    ratios.push(pair.open.cpu / pair.guarded.cpu);
   }
-  return { open: median(opens), guarded: median(guardeds), perRequest };
+  const sorted = [...ratios].sort((a, b) => a - b);
+  // The ratio of each back-to-back pair, then their median: steadier than a ratio of two medians.
+  const cpuRatio = { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
+  return { open: median(opens), guarded: median(guardeds), perRequest, cpuRatio };
 }
 
 async function compareMode() {
@@ -174,20 +186,20 @@ async function compareMode() {
       const result = await compare(target, path, headers, Boolean(db));
       const sql = db ? result.perRequest.toFixed(2) : scenario.sql;
       rows.push({ scenario: scenario.name, ...result, sql });
-      console.log(`${scenario.name}: ratio ${(result.guarded.rps / result.open.rps).toFixed(2)} by req/s, ${(result.open.cpu / result.guarded.cpu).toFixed(2)} by CPU, ${sql} SQL/request`);
+      console.log(`${scenario.name}: ratio ${(result.guarded.rps / result.open.rps).toFixed(2)} by req/s, ${result.cpuRatio.median.toFixed(2)} by CPU (rounds ${result.cpuRatio.min.toFixed(2)}–${result.cpuRatio.max.toFixed(2)}), ${sql} SQL/request`);
     } finally {
       await target?.stop();
       await db?.drop();
     }
   }
   const table = [
-    `${CONNECTIONS} connections, median of ${ROUNDS} alternating ${SECONDS} s runs per route, each server in its own process${PIN ? ' pinned to its own core (the load generator on the other)' : ''}; CPU is the server's user+system time per request.`,
+    `${CONNECTIONS} connections, ${ROUNDS} rounds of back-to-back ${SECONDS} s runs of each route (order alternating), each server in its own process${PIN ? ' pinned to its own core (the load generator on the other)' : ''}; CPU is the server's user+system time per request. Columns: medians over the rounds; ratio by CPU: the median of each round's ratio (its range in brackets).`,
     '',
     '| setup | unguarded req/s | CPU µs/req | authenticated read req/s | p99 ms | CPU µs/req | SQL per read | ratio by req/s | ratio by CPU |',
     '|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
-      ({ scenario, open, guarded, sql }) =>
-        `| ${scenario} | ${open.rps.toFixed(0)} | ${open.cpu.toFixed(0)} | ${guarded.rps.toFixed(0)} | ${guarded.p99} | ${guarded.cpu.toFixed(0)} | ${sql} | **${(guarded.rps / open.rps).toFixed(2)}** | **${(open.cpu / guarded.cpu).toFixed(2)}** |`,
+      ({ scenario, open, guarded, sql, cpuRatio }) =>
+        `| ${scenario} | ${open.rps.toFixed(0)} | ${open.cpu.toFixed(0)} | ${guarded.rps.toFixed(0)} | ${guarded.p99} | ${guarded.cpu.toFixed(0)} | ${sql} | **${(guarded.rps / open.rps).toFixed(2)}** | **${cpuRatio.median.toFixed(2)}** (${cpuRatio.min.toFixed(2)}–${cpuRatio.max.toFixed(2)}) |`,
     ),
   ].join('\n');
   console.log(`\n${table}\n`);
@@ -212,7 +224,7 @@ function chart(rows) {
   const bars = rows
     .map((r, i) => {
       const y = top + i * (bar + gap);
-      const ratio = r.open.cpu / r.guarded.cpu;
+      const ratio = r.cpuRatio.median;
       const color = r.scenario.startsWith('peer') ? '#9aa5b1' : '#2f6fdf';
       return [
         `<text x="${left - 8}" y="${y + bar * 0.7}" text-anchor="end" font-size="12">${esc(r.scenario)}</text>`,
