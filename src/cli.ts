@@ -17,6 +17,7 @@ import { UsersModule, UsersService } from './users/index.js';
 import { DomainError } from './common/domain-error.js';
 import { EventsModule } from './events/index.js';
 import { SessionsModule, SessionsService } from './sessions/index.js';
+import { MfaModule, SecondFactorStore } from './mfa/index.js';
 import { ROLE_PATTERN } from './admin/index.js';
 
 export interface CliIo {
@@ -29,14 +30,15 @@ export interface CliIo {
 const USAGE = `usage:
   nest-auth user:create --email <email> [--name <name>] [--roles admin,other] --password-stdin
   nest-auth migration:run | migration:revert | migration:show
-  nest-auth session:purge [--retention 1d]`;
+  nest-auth session:purge [--retention 1d]
+  nest-auth user:reset-mfa --email <email>`;
 
 @Module({})
 class CliModule {}
 
 /** Only what user administration needs: no HTTP, no passport strategies, no background jobs. */
 function cliModule(database: DatabaseConfig): DynamicModule {
-  return { module: CliModule, imports: [TypeOrmModule.forRoot(typeormOptions(database)), EventsModule, UsersModule, SessionsModule] };
+  return { module: CliModule, imports: [TypeOrmModule.forRoot(typeormOptions(database)), EventsModule, UsersModule, SessionsModule, MfaModule] };
 }
 
 /** Parses `--flag value`, `--flag=value` and bare `--flag` arguments. Never echoes a value (it may be a secret). */
@@ -78,6 +80,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
         return await createUser(rest, io, config);
       case 'session:purge':
         return await purgeSessions(rest, io, config);
+      case 'user:reset-mfa':
+        return await resetSecondFactor(rest, io, config);
       case 'migration:run':
       case 'migration:revert':
       case 'migration:show':
@@ -148,6 +152,39 @@ async function purgeSessions(args: string[], io: CliIo, config: DatabaseConfig):
     const started = performance.now();
     const purged = await app.get(SessionsService).purge(retentionMs);
     io.stdout.write(`purged ${purged} rows in ${Math.round(performance.now() - started)} ms\n`);
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * Break glass: the last admin lost their authenticator and recovery codes, so nobody can call
+ * DELETE /users/:id/mfa. Removes the user's second factor and ends every session of theirs
+ * (running instances pick the revocations up from the database within their sync interval).
+ */
+async function resetSecondFactor(args: string[], io: CliIo, config: DatabaseConfig): Promise<number> {
+  const flags = parseFlags(args);
+  const email = flags.get('email');
+  if (typeof email !== 'string' || [...flags.keys()].some((flag) => flag !== 'email')) {
+    io.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const app = await NestFactory.createApplicationContext(cliModule(config), { logger: ['error', 'warn'] });
+  try {
+    const user = await app.get(UsersService).findByEmail(email);
+    if (!user) {
+      io.stderr.write('error: no user with this email\n');
+      return 1;
+    }
+    const store = app.get(SecondFactorStore);
+    await app.get(UsersService).setSecondFactor(user.id, null, null, async (tx) => {
+      await store.removeAll(tx, user.id);
+      return true;
+    });
+    // In the service a reaction does this; the CLI has no reactions, so it revokes itself.
+    const ended = await app.get(SessionsService).revokeAllForUser(user.id, 'mfa_changed');
+    io.stdout.write(`second factor removed for ${user.id} <${user.email}>; ${ended.length} sessions ended\n`);
     return 0;
   } finally {
     await app.close();

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { PassThrough, Readable } from 'node:stream';
 import { runCli } from '../src/cli.js';
-import { PASSWORD, loginCookie, as } from './support/client.js';
+import { PASSWORD, loginCookie, as, register } from './support/client.js';
+import { enrolTotp } from './support/mfa.js';
 import { createTestDatabase, type Dialect, type TestDatabase } from './support/databases.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -55,6 +56,25 @@ describe.each<Dialect>(['sqlite', 'mariadb'])('admin CLI on %s', (dialect) => {
     const dup = io(`${PASSWORD}\n`, env);
     expect(await runCli(['user:create', '--email', 'a@example.com', '--password-stdin'], dup.io)).toBe(1);
     expect(dup.err()).toMatch(/already exists/);
+  });
+
+  it('user:reset-mfa (break glass) removes the second factor and ends every session; an unknown email is an error', async () => {
+    t = await startTestApp(dialect, {});
+    const { email } = await register(t);
+    const cred = await loginCookie(t, email);
+    await enrolTotp(t, cred);
+    expect((await t.http.post('/auth/login').send({ email, password: PASSWORD })).body).toMatchObject({ mfaRequired: true });
+    const env = { DATABASE_URL: t.db.url, NODE_ENV: 'test' };
+    const run = io('', env);
+    expect(await runCli(['user:reset-mfa', '--email', email.toUpperCase()], run.io)).toBe(0);
+    expect(run.out()).toMatch(/second factor removed for .*; 1 sessions ended/);
+    expect((await as(t.http.get('/auth/me'), cred)).status).toBe(401);
+    const after = await loginCookie(t, email);
+    expect((await as(t.http.get('/auth/me'), after)).body.amr).toEqual(['pwd']);
+    const unknown = io('', env);
+    expect(await runCli(['user:reset-mfa', '--email', 'nobody@example.com'], unknown.io)).toBe(1);
+    expect(unknown.err()).toMatch(/no user with this email/);
+    expect(await runCli(['user:reset-mfa'], io('', env).io)).toBe(2);
   });
 
   it('migration:run applies, migration:revert reverts', async () => {
