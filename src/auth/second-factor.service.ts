@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AuthMetrics } from '../cluster/index.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import {
@@ -50,6 +51,7 @@ export class SecondFactorService {
     private readonly provider: SessionProvider,
     private readonly clock: Clock,
     private readonly policy: AssurancePolicy,
+    private readonly metrics: AuthMetrics,
   ) {
     this.box = new SecretBox(options.mfa?.encryptionKeys ?? [], options.mfa?.devKeyFile ?? null);
     this.issuer = options.mfa?.issuer ?? 'nest-auth';
@@ -153,17 +155,25 @@ export class SecondFactorService {
     const now = this.now();
     const challenge = await this.challenges.find(mfaToken, now);
     const user = challenge && (await this.users.findById(challenge.userId));
-    if (!challenge || !user || user.version !== challenge.userVersion || user.status !== 'active' || !user.mfaEnabledAt) throw expiredSignIn();
+    const method = typeof proof.code === 'string' ? 'otp' : 'recovery';
+    const expired = () => {
+      this.metrics.secondFactors.inc({ outcome: 'expired', method });
+      return expiredSignIn();
+    };
+    const wrong = () => {
+      this.metrics.secondFactors.inc({ outcome: 'failure', method });
+      this.audit.warn({ event: 'auth.mfa_failed', userId: user!.id, ip: client.ip, method });
+      return wrongCode(401);
+    };
+    if (!challenge || !user || user.version !== challenge.userVersion || user.status !== 'active' || !user.mfaEnabledAt) throw expired();
     await this.limiter.takeAccount(user.email);
-    if (!(await this.challenges.takeAttempt(challenge, now))) throw expiredSignIn();
+    if (!(await this.challenges.takeAttempt(challenge, now))) throw expired();
     const factor = await this.checkFactor(user, proof, now);
-    if (!factor) {
-      this.audit.warn({ event: 'auth.mfa_failed', userId: user.id, ip: client.ip });
-      throw wrongCode(401);
-    }
-    if (!(await this.challenges.consume(challenge, now))) throw expiredSignIn();
+    if (!factor) throw wrong();
+    if (!(await this.challenges.consume(challenge, now))) throw expired();
     // A replay racing this request may have spent the same step or code first.
-    if (!(await factor.spend())) throw wrongCode(401);
+    if (!(await factor.spend())) throw wrong();
+    this.metrics.secondFactors.inc({ outcome: 'success', method });
     await this.limiter.succeeded({ ip: client.ip, email: user.email });
     if (factor.method === 'recovery') this.audit.warn({ event: 'auth.mfa_recovery_code_used', userId: user.id, ip: client.ip });
     return { user, assurance: { amr: ['pwd', factor.method], authTime: now } };

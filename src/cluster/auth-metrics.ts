@@ -13,6 +13,12 @@ export class AuthMetrics {
   readonly registry = new Registry();
   readonly signIns = new Counter({ name: 'auth_sign_ins_total', help: 'Password checks by outcome', labelNames: ['outcome'], registers: [this.registry] });
   readonly refreshes = new Counter({ name: 'auth_refreshes_total', help: 'Refresh grants by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  readonly secondFactors = new Counter({
+    name: 'auth_second_factor_checks_total',
+    help: 'Second-factor codes at sign-in by outcome (success, failure, expired)',
+    labelNames: ['outcome', 'method'],
+    registers: [this.registry],
+  });
   readonly reuseDetections = new Counter({ name: 'auth_refresh_reuse_detected_total', help: 'Replayed refresh tokens (session revoked)', registers: [this.registry] });
   readonly published = new Counter({ name: 'auth_invalidations_published_total', help: 'Invalidations broadcast to other instances', registers: [this.registry] });
   readonly received = new Counter({

@@ -16,6 +16,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  */
 
 const ACCOUNT_LIMIT = 10;
+const METRICS_TOKEN = 'Mfa-review-metrics-token-7f3c9a1e5b2d8046';
 
 /** One app (or bare host) per describe, its Clock frozen for each test. */
 function withApp<T extends Host & { close(): Promise<void> }>(start: () => Promise<T>): { t: T; clock: TestClock } {
@@ -264,8 +265,26 @@ describe('second-factor endpoints (jwt strategy; a support role with users:write
       AUTH_STRATEGY: 'jwt',
       AUTH_THROTTLE_ACCOUNT_PER_15M: '1000',
       AUTH_ROLE_PERMISSIONS: JSON.stringify({ admin: ['users:read', 'users:write', 'sessions:revoke'], support: ['users:write'] }),
+      AUTH_METRICS_TOKEN: METRICS_TOKEN,
     }),
   );
+
+  it('second-factor checks at sign-in are counted by outcome and method in the metrics', async () => {
+    const { t } = ctx;
+    const u = await mfaUser(ctx);
+    const counted = async () => (await t.http.get('/auth/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`)).text;
+    const count = (text: string, outcome: string, method: string) =>
+      Number(new RegExp(`auth_second_factor_checks_total\\{outcome="${outcome}",method="${method}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    const before = await counted();
+    const mfaToken = await beginLogin(t, u.email);
+    expect((await verifyMfa(t, mfaToken, { code: await wrongCode(t, u.secret) })).status).toBe(401);
+    expect((await verifyMfa(t, mfaToken, { code: await currentCode(t, u.secret) })).status).toBe(200);
+    expect((await verifyMfa(t, mfaToken, { recoveryCode: u.recoveryCodes[0]! })).status).toBe(401);
+    const after = await counted();
+    expect(count(after, 'failure', 'otp') - count(before, 'failure', 'otp')).toBe(1);
+    expect(count(after, 'success', 'otp') - count(before, 'success', 'otp')).toBe(1);
+    expect(count(after, 'expired', 'recovery') - count(before, 'expired', 'recovery')).toBe(1);
+  });
 
   it('4: null and non-string factors at verify, the mfa_otp grant and reauthenticate are 400 naming the field, never 500', async () => {
     const { t } = ctx;

@@ -86,9 +86,11 @@ export class SessionView {
   @ApiProperty({ nullable: true, type: String }) userAgent: string | null;
   @ApiProperty({ nullable: true, type: String }) ip: string | null;
   @ApiProperty() current: boolean;
+  @ApiProperty({ type: [String], description: 'how the session was signed in: pwd, otp, recovery' }) amr: string[];
 
   static of(session: Session, currentId: string): SessionView {
     return {
+      amr: session.amr.split(' '),
       id: session.id,
       createdAt: session.createdAt.toISOString(),
       lastSeenAt: session.lastSeenAt.toISOString(),
