@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import type { Env } from '../../config/index.js';
 import { PASSWORD, as, cookieFrom, cookiesFrom, createAdmin, loginBearer, loginCookie, register, updateCookies, type Credential } from '../support/client.js';
@@ -15,8 +15,8 @@ import {
   loginTwoStep,
   me,
   tokenTwoStep,
-  useClock,
   verifyMfa,
+  withFrozenClock,
   wrongCode,
   type TestClock,
 } from '../support/mfa.js';
@@ -46,20 +46,7 @@ interface EnrolledUser {
 
 /** One app for a describe block; its injected clock is frozen around each test. */
 function withApp(dialect: Dialect, env: Env): Ctx {
-  const ctx = {} as Ctx;
-  beforeAll(async () => {
-    ctx.t = await startTestApp(dialect, env);
-  });
-  afterAll(async () => {
-    await ctx.t?.close();
-  });
-  beforeEach(() => {
-    ctx.clock = useClock(ctx.t);
-  });
-  afterEach(() => {
-    ctx.clock?.restore();
-  });
-  return ctx;
+  return withFrozenClock(() => startTestApp(dialect, env));
 }
 
 /**

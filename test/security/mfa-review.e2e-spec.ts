@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { Controller, Get, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { Response } from 'supertest';
@@ -7,7 +7,7 @@ import { AccessGuard, AuthModule, AuthService, authOptionsFromEnv, FreshAuth, Pu
 import { MfaChallenges } from '../../src/mfa/index.js';
 import { hostEnv, startBareHost } from '../module/bare-host.js';
 import { PASSWORD, as, cookiesFrom, loginBearer, loginCookie, register, uniqueEmail, type Credential } from '../support/client.js';
-import { beginLogin, beginToken, currentCode, enrolTotp, me, STEP_MS, totpCode, useClock, verifyMfa, wrongCode, type Host, type TestClock } from '../support/mfa.js';
+import { withFrozenClock, beginLogin, beginToken, currentCode, enrolTotp, me, STEP_MS, totpCode, verifyMfa, wrongCode, type TestClock } from '../support/mfa.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -18,23 +18,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 const ACCOUNT_LIMIT = 10;
 const METRICS_TOKEN = 'Mfa-review-metrics-token-7f3c9a1e5b2d8046';
 
-/** One app (or bare host) per describe, its Clock frozen for each test. */
-function withApp<T extends Host & { close(): Promise<void> }>(start: () => Promise<T>): { t: T; clock: TestClock } {
-  const ctx = {} as { t: T; clock: TestClock };
-  beforeAll(async () => {
-    ctx.t = await start();
-  });
-  afterAll(async () => {
-    await ctx.t?.close();
-  });
-  beforeEach(() => {
-    ctx.clock = useClock(ctx.t);
-  });
-  afterEach(() => {
-    ctx.clock?.restore();
-  });
-  return ctx;
-}
+const withApp = withFrozenClock;
 
 interface MfaUser {
   id: string;

@@ -1,4 +1,4 @@
-import { jest } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, jest } from '@jest/globals';
 import { generate } from 'otplib';
 import type { Response } from 'supertest';
 import { Clock } from '../../src/index.js';
@@ -155,4 +155,22 @@ export async function dumpDatabase(t: TestApp): Promise<{ text: string; tables: 
     return value;
   });
   return { text, tables };
+}
+
+/** One app (or bare host) for a describe block, its injected clock frozen around each test. */
+export function withFrozenClock<T extends Host & { close(): Promise<void> }>(start: () => Promise<T>): { t: T; clock: TestClock } {
+  const ctx = {} as { t: T; clock: TestClock };
+  beforeAll(async () => {
+    ctx.t = await start();
+  });
+  afterAll(async () => {
+    await ctx.t?.close();
+  });
+  beforeEach(() => {
+    ctx.clock = useClock(ctx.t);
+  });
+  afterEach(() => {
+    ctx.clock?.restore();
+  });
+  return ctx;
 }
