@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
@@ -177,6 +177,11 @@ async function resetSecondFactor(args: string[], io: CliIo, config: DatabaseConf
       io.stderr.write('error: no user with this email\n');
       return 1;
     }
+    // A mistyped address must not sign someone else out everywhere.
+    if (!user.mfaEnabledAt) {
+      io.stderr.write(`error: ${user.email} has no second factor; nothing was changed\n`);
+      return 1;
+    }
     const store = app.get(SecondFactorStore);
     await app.get(UsersService).setSecondFactor(user.id, null, null, async (tx) => {
       await store.removeAll(tx, user.id);
@@ -184,6 +189,8 @@ async function resetSecondFactor(args: string[], io: CliIo, config: DatabaseConf
     });
     // In the service a reaction does this; the CLI has no reactions, so it revokes itself.
     const ended = await app.get(SessionsService).revokeAllForUser(user.id, 'mfa_changed');
+    // The break glass leaves the same audit line as an admin's reset (warn: the CLI logs nothing quieter).
+    new Logger('Audit').warn({ event: 'auth.mfa_reset', userId: user.id, via: 'cli', sessionsEnded: ended.length });
     io.stdout.write(`second factor removed for ${user.id} <${user.email}>; ${ended.length} sessions ended\n`);
     return 0;
   } finally {

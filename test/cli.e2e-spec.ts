@@ -74,6 +74,11 @@ describe.each<Dialect>(['sqlite', 'mariadb'])('admin CLI on %s', (dialect) => {
     const unknown = io('', env);
     expect(await runCli(['user:reset-mfa', '--email', 'nobody@example.com'], unknown.io)).toBe(1);
     expect(unknown.err()).toMatch(/no user with this email/);
+    // Now without a second factor: a second run changes nothing and ends no session.
+    const again = io('', env);
+    expect(await runCli(['user:reset-mfa', '--email', email], again.io)).toBe(1);
+    expect(again.err()).toMatch(/has no second factor; nothing was changed/);
+    expect((await as(t.http.get('/auth/me'), after)).status).toBe(200);
     expect(await runCli(['user:reset-mfa'], io('', env).io)).toBe(2);
   });
 

@@ -50,12 +50,14 @@ export class AdminUsersController {
   @ApiOkResponse({ type: UserView })
   async setRoles(@CurrentAuth() auth: AuthContext, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetRolesDto): Promise<UserView> {
     // No one changes their own roles; others' only within the permissions the caller holds itself.
-    if (id === auth.user.id) throw new DomainError('FORBIDDEN', 'You cannot change your own roles');
-    const current = (await this.users.getById(id)).roles;
+    // Compared as stored: the path's UUID may differ in case, and MySQL collations fold it.
+    const target = await this.users.getById(id);
+    if (target.id === auth.user.id) throw new DomainError('FORBIDDEN', 'You cannot change your own roles');
+    const current = target.roles;
     const changed = [...body.roles.filter((role) => !current.includes(role)), ...current.filter((role) => !body.roles.includes(role))];
     const beyond = changed.filter((role) => !this.permissions.canDelegate(role, auth.user.permissions));
     if (beyond.length > 0) throw new DomainError('FORBIDDEN', `You cannot grant or remove roles with permissions you do not hold: ${beyond.join(', ')}`);
-    return UserView.of(await this.users.setRoles(id, body.roles));
+    return UserView.of(await this.users.setRoles(target.id, body.roles));
   }
 
   @Post(':id/suspend')
@@ -97,11 +99,12 @@ export class AdminUsersController {
   @HttpCode(204)
   @ApiNoContentResponse()
   async resetSecondFactor(@CurrentAuth() auth: AuthContext, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    // One's own factor goes through DELETE /auth/mfa/totp (password, code, the role policy).
-    if (id === auth.user.id) throw new DomainError('FORBIDDEN', 'Turn off your own second factor with DELETE /auth/mfa/totp');
+    const target = await this.users.getById(id);
+    // One's own factor goes through DELETE /auth/mfa/totp (password, code, the role policy); compared as stored (case).
+    if (target.id === auth.user.id) throw new DomainError('FORBIDDEN', 'Turn off your own second factor with DELETE /auth/mfa/totp');
     // As with roles: only over users whose permissions the caller holds itself (no stripping a stronger admin).
-    const beyond = (await this.users.getById(id)).roles.filter((role) => !this.permissions.canDelegate(role, auth.user.permissions));
+    const beyond = target.roles.filter((role) => !this.permissions.canDelegate(role, auth.user.permissions));
     if (beyond.length > 0) throw new DomainError('FORBIDDEN', `You cannot reset the second factor of a user with roles beyond your permissions: ${beyond.join(', ')}`);
-    await this.secondFactor.reset(id);
+    await this.secondFactor.reset(target.id);
   }
 }

@@ -41,7 +41,6 @@ export class AuthService {
     const attempt = { ip: client.ip, email: auth.user.email };
     await this.limiter.takeAddress(client.ip);
     await this.limiter.takeAccount(auth.user.email);
-    const user = await this.users.getById(auth.user.id);
     try {
       await this.users.changePassword(auth.user.id, currentPassword, newPassword, auth.sessionId);
     } catch (error) {
@@ -50,9 +49,7 @@ export class AuthService {
       }
       throw error;
     }
-    // With a second factor the account's counters also hold wrong codes: only a right code clears them.
-    if (user.mfaEnabledAt) await this.limiter.rewardAddress(client.ip);
-    else await this.limiter.succeeded(attempt);
+    await this.limiter.succeeded(attempt);
   }
 
   /**
@@ -78,10 +75,9 @@ export class AuthService {
       throw new DomainError('INVALID_CREDENTIALS', 'Invalid email or password');
     }
     this.metrics.signIns.inc({ outcome: 'success' });
-    // With a second factor the password is half the proof: the account's counters keep counting
-    // until the code is right too (so wrong codes cannot be reset by signing in again).
-    if (user.mfaEnabledAt) await this.limiter.rewardAddress(client.ip);
-    else await this.limiter.succeeded({ ip: client.ip, email, device });
+    // Codes count on counters of their own (see SignInLimiter.takeSecondFactor): a right password
+    // starts the password counters over, with or without a second factor to follow.
+    await this.limiter.succeeded({ ip: client.ip, email, device });
     return user;
   }
 

@@ -86,15 +86,15 @@ export class SecondFactorService {
     const pending = await this.store.findTotp(userId);
     if (pending?.confirmedAt) throw new DomainError('MFA_ALREADY_ENABLED', 'A second factor is already enabled');
     if (!pending) throw new DomainError('MFA_NOT_PENDING', 'Start enrolment first (POST /mfa/totp)');
-    await this.limiter.takeAccount(auth.user.email);
+    await this.limiter.takeSecondFactor(userId);
     const now = this.now();
-    const step = await matchTotp(this.open(pending.secret, userId), code, now.getTime(), pending.lastUsedStep);
+    const step = await matchTotp(this.open(pending.secret, userId), code.trim(), now.getTime(), pending.lastUsedStep);
     if (step === null || !(await this.store.useStep(userId, step))) throw wrongCode(400);
+    await this.limiter.secondFactorSucceeded(userId);
     const recoveryCodes = newRecoveryCodes();
     const hashes = recoveryCodes.map((text) => hashRecoveryCode(normalizeRecoveryCode(text)!));
     const enabled = await this.users.setSecondFactor(userId, now, auth.sessionId, (tx) => this.store.confirm(tx, userId, pending.secret, hashes, now));
     if (!enabled) throw new DomainError('MFA_NOT_PENDING', 'The enrolment changed meanwhile; start again');
-    await this.limiter.succeeded({ ip: client.ip, email: auth.user.email });
     this.audit.log({ event: 'auth.mfa_enabled', userId, sessionId: auth.sessionId, ip: client.ip });
     // The code just proved possession of the factor: this session is now a two-factor one.
     const reissue = await this.raise(auth, { amr: ['pwd', 'otp'], authTime: now });
@@ -107,7 +107,7 @@ export class SecondFactorService {
     if (!user.mfaEnabledAt) throw new DomainError('MFA_NOT_ENABLED', 'No second factor is enabled');
     if (this.policy.requiresMfa(user.roles)) throw new DomainError('MFA_REQUIRED_BY_POLICY', 'Your role requires a second factor');
     await this.checkPassword(auth, password, client);
-    if (!(await this.verifyFactor(user, { code }, this.now()))) throw wrongCode(400);
+    if (!(await this.proveFactor(user, { code }, this.now()))) throw wrongCode(400);
     await this.limiter.succeeded({ ip: client.ip, email: user.email });
     await this.users.setSecondFactor(user.id, null, auth.sessionId, async (tx) => {
       await this.store.removeAll(tx, user.id);
@@ -120,10 +120,8 @@ export class SecondFactorService {
   async regenerateRecoveryCodes(auth: AuthContext, code: string, client: ClientInfo): Promise<string[]> {
     const user = await this.users.getById(auth.user.id);
     if (!user.mfaEnabledAt) throw new DomainError('MFA_NOT_ENABLED', 'No second factor is enabled');
-    await this.limiter.takeAccount(user.email);
     const now = this.now();
-    if (!(await this.verifyFactor(user, { code }, now))) throw wrongCode(400);
-    await this.limiter.succeeded({ ip: client.ip, email: user.email });
+    if (!(await this.proveFactor(user, { code }, now))) throw wrongCode(400);
     const recoveryCodes = newRecoveryCodes();
     await this.store.replaceRecoveryCodes(user.id, recoveryCodes.map((text) => hashRecoveryCode(normalizeRecoveryCode(text)!)), now);
     this.audit.log({ event: 'auth.mfa_recovery_codes_regenerated', userId: user.id, sessionId: auth.sessionId });
@@ -155,7 +153,7 @@ export class SecondFactorService {
     const now = this.now();
     const challenge = await this.challenges.find(mfaToken, now);
     const user = challenge && (await this.users.findById(challenge.userId));
-    const method = typeof proof.code === 'string' ? 'otp' : 'recovery';
+    const method = given(proof.code) ? 'otp' : 'recovery';
     const expired = () => {
       this.metrics.secondFactors.inc({ outcome: 'expired', method });
       return expiredSignIn();
@@ -166,7 +164,7 @@ export class SecondFactorService {
       return wrongCode(401);
     };
     if (!challenge || !user || user.version !== challenge.userVersion || user.status !== 'active' || !user.mfaEnabledAt) throw expired();
-    await this.limiter.takeAccount(user.email);
+    await this.limiter.takeSecondFactor(user.id);
     if (!(await this.challenges.takeAttempt(challenge, now))) throw expired();
     const factor = await this.checkFactor(user, proof, now);
     if (!factor) throw wrong();
@@ -174,7 +172,8 @@ export class SecondFactorService {
     // A replay racing this request may have spent the same step or code first.
     if (!(await factor.spend())) throw wrong();
     this.metrics.secondFactors.inc({ outcome: 'success', method });
-    await this.limiter.succeeded({ ip: client.ip, email: user.email });
+    await this.limiter.secondFactorSucceeded(user.id);
+    await this.limiter.rewardAddress(client.ip);
     if (factor.method === 'recovery') this.audit.warn({ event: 'auth.mfa_recovery_code_used', userId: user.id, ip: client.ip });
     return { user, assurance: { amr: ['pwd', factor.method], authTime: now } };
   }
@@ -189,10 +188,10 @@ export class SecondFactorService {
     const amr = ['pwd'];
     const now = this.now();
     if (user.mfaEnabledAt) {
-      if (typeof proof.code !== 'string' && typeof proof.recoveryCode !== 'string') {
+      if (!given(proof.code) && !given(proof.recoveryCode)) {
         throw DomainError.field('INVALID_MFA_CODE', 'code', 'code is required: this account has a second factor');
       }
-      const method = await this.verifyFactor(user, proof, now);
+      const method = await this.proveFactor(user, proof, now);
       if (!method) throw wrongCode(400);
       amr.push(method);
     }
@@ -223,21 +222,27 @@ export class SecondFactorService {
     return user;
   }
 
-  /** Checks and spends a code: a TOTP step is accepted once, a recovery code once. */
-  private async verifyFactor(user: User, proof: SecondFactorProof, now: Date): Promise<Method | null> {
+  /**
+   * Checks and spends a code (a TOTP step is accepted once, a recovery code once), counted against
+   * the user's second-factor limits; a right code starts them over.
+   */
+  private async proveFactor(user: User, proof: SecondFactorProof, now: Date): Promise<Method | null> {
+    await this.limiter.takeSecondFactor(user.id);
     const factor = await this.checkFactor(user, proof, now);
-    return factor && (await factor.spend()) ? factor.method : null;
+    if (!factor || !(await factor.spend())) return null;
+    await this.limiter.secondFactorSucceeded(user.id);
+    return factor.method;
   }
 
   /** Whether the proof is right, without spending it yet: `spend()` records the step or uses the code (false when a racer did first). */
   private async checkFactor(user: User, proof: SecondFactorProof, now: Date): Promise<{ method: Method; spend: () => Promise<boolean> } | null> {
-    if (typeof proof.code === 'string') {
+    if (given(proof.code)) {
       const totp = await this.store.findTotp(user.id);
       if (!totp?.confirmedAt) return null;
       const step = await matchTotp(this.open(totp.secret, user.id), proof.code.trim(), now.getTime(), totp.lastUsedStep);
       return step === null ? null : { method: 'otp', spend: () => this.store.useStep(user.id, step) };
     }
-    if (typeof proof.recoveryCode === 'string') {
+    if (given(proof.recoveryCode)) {
       const normalized = normalizeRecoveryCode(proof.recoveryCode);
       const hash = normalized && hashRecoveryCode(normalized);
       if (!hash || !(await this.store.hasUnusedRecoveryCode(user.id, hash))) return null;
@@ -271,6 +276,11 @@ export class SecondFactorService {
   private now(): Date {
     return new Date(this.clock.now());
   }
+}
+
+/** A non-empty string: an empty code next to a recovery code is left out, not tried. */
+function given(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
 }
 
 function expiredSignIn(): DomainError {

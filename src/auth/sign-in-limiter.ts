@@ -39,6 +39,8 @@ export class SignInLimiter {
   private readonly perAccount: RateLimiterAbstract;
   private readonly consecutive: RateLimiterAbstract;
   private readonly perSessionRefresh: RateLimiterAbstract;
+  private readonly secondFactorPerUser: RateLimiterAbstract;
+  private readonly secondFactorConsecutive: RateLimiterAbstract;
   /** In memory only: the account counters are bounded in count (see LimiterKeyCap). */
   private readonly accountKeys?: LimiterKeyCap;
 
@@ -49,6 +51,10 @@ export class SignInLimiter {
     this.perAccount = make({ keyPrefix: 'signin-account', points: accountPer15Minutes, duration: 15 * MINUTE, blockDuration: 15 * MINUTE });
     this.consecutive = make({ keyPrefix: 'signin-consecutive', points: accountPerDay, duration: DAY, blockDuration: DAY });
     this.perSessionRefresh = make({ keyPrefix: 'refresh-session', points: options.throttle.refreshPerMinute ?? 60, duration: MINUTE });
+    // Second-factor codes count apart from passwords, per user: only someone past the password (or
+    // holding a session) can spend them, so wrong passwords from anywhere cannot block the code step.
+    this.secondFactorPerUser = make({ keyPrefix: 'mfa-user', points: accountPer15Minutes, duration: 15 * MINUTE, blockDuration: 15 * MINUTE });
+    this.secondFactorConsecutive = make({ keyPrefix: 'mfa-consecutive', points: accountPerDay, duration: DAY, blockDuration: DAY });
     if (this.perAccount instanceof RateLimiterMemory) this.accountKeys = new LimiterKeyCap([this.perAccount, this.consecutive], MEMORY_ACCOUNT_KEYS);
   }
 
@@ -76,6 +82,21 @@ export class SignInLimiter {
     } catch (error) {
       throw tooMany(error);
     }
+  }
+
+  /** Takes a point from the user's second-factor counters before a code is checked; 429 when spent. */
+  async takeSecondFactor(userId: string): Promise<void> {
+    try {
+      await this.secondFactorPerUser.consume(userId);
+      await this.secondFactorConsecutive.consume(userId);
+    } catch (error) {
+      throw tooMany(error);
+    }
+  }
+
+  /** A right code: its counters start over. */
+  async secondFactorSucceeded(userId: string): Promise<void> {
+    await Promise.all([this.secondFactorPerUser.delete(userId), this.secondFactorConsecutive.delete(userId)]);
   }
 
   async rewardAddress(ip: string | null): Promise<void> {
