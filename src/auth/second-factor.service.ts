@@ -144,9 +144,9 @@ export class SecondFactorService {
 
   /**
    * Finishes a two-step sign-in. The pending token must be open and its user unchanged since the
-   * password check. Each try takes one of the token's five and a point of the account's limits
-   * (account-wide: a known-device cookie spares only the password step); the factor is spent only
-   * once the token is claimed.
+   * password check. Each try takes one of the token's five and a point of the user's second-factor
+   * counters (the account limits, on counters only codes fill); the factor is spent only once the
+   * token is claimed.
    */
   async complete(mfaToken: string, proof: SecondFactorProof, client: ClientInfo): Promise<{ user: User; assurance: Assurance }> {
     await this.limiter.takeAddress(client.ip);
