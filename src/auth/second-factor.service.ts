@@ -215,7 +215,7 @@ export class SecondFactorService {
     await this.limiter.takeAddress(client.ip);
     await this.limiter.takeAccount(auth.user.email);
     const user = await this.users.getById(auth.user.id);
-    if (!(await this.users.passwordMatches(user.id, password))) {
+    if (!(await this.users.passwordMatches(user, password))) {
       this.audit.warn({ event: 'auth.password_confirmation_failed', userId: user.id, ip: client.ip });
       throw new DomainError('CURRENT_PASSWORD_INVALID', 'The current password is not correct');
     }

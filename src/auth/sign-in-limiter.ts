@@ -76,22 +76,12 @@ export class SignInLimiter {
   async takeAccount(email: string, device?: string): Promise<void> {
     const account = accountKey(email, device);
     this.accountKeys?.touch(account);
-    try {
-      await this.perAccount.consume(account);
-      await this.consecutive.consume(account);
-    } catch (error) {
-      throw tooMany(error);
-    }
+    await consumeEach([this.perAccount, this.consecutive], account);
   }
 
   /** Takes a point from the user's second-factor counters before a code is checked; 429 when spent. */
   async takeSecondFactor(userId: string): Promise<void> {
-    try {
-      await this.secondFactorPerUser.consume(userId);
-      await this.secondFactorConsecutive.consume(userId);
-    } catch (error) {
-      throw tooMany(error);
-    }
+    await consumeEach([this.secondFactorPerUser, this.secondFactorConsecutive], userId);
   }
 
   /** A right code: its counters start over. */
@@ -124,6 +114,15 @@ function shared(options: IRateLimiterOptions, redis: RedisConnection): RateLimit
     rejectIfRedisNotReady: true,
     insuranceLimiter: new RateLimiterMemory(options),
   });
+}
+
+/** A point from each counter in turn (a window and the consecutive count); 429 at the first that is spent. */
+async function consumeEach(limiters: RateLimiterAbstract[], key: string): Promise<void> {
+  try {
+    for (const limiter of limiters) await limiter.consume(key);
+  } catch (error) {
+    throw tooMany(error);
+  }
 }
 
 function addressKey(ip: string | null): string {

@@ -161,15 +161,14 @@ export class UsersService {
   }
 
   /** Whether the current password is right, for self-service actions that ask for it again. */
-  async passwordMatches(id: string, password: string): Promise<boolean> {
-    const user = await this.getById(id);
+  passwordMatches(user: User, password: string): Promise<boolean> {
     return this.hasher.verify(user.passwordHash, password);
   }
 
   /** Self-service change: the current password must be right. */
   async changePassword(id: string, currentPassword: string, newPassword: string, keepSessionId: string): Promise<void> {
     const user = await this.getById(id);
-    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+    if (!(await this.passwordMatches(user, currentPassword))) {
       throw new DomainError('CURRENT_PASSWORD_INVALID', 'The current password is not correct');
     }
     await this.setPassword(id, newPassword, keepSessionId, 'newPassword');

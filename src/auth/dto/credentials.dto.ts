@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
@@ -117,12 +117,7 @@ export class TotpCodeDto {
   code: string;
 }
 
-export class DisableTotpDto extends PasswordConfirmationDto {
-  @ApiProperty({ example: '123456' })
-  @IsString()
-  @MaxLength(16)
-  code: string;
-}
+export class DisableTotpDto extends IntersectionType(PasswordConfirmationDto, TotpCodeDto) {}
 
 /** A second factor: the authenticator's code, or one recovery code. */
 export class SecondFactorProofDto {
