@@ -183,10 +183,7 @@ async function resetSecondFactor(args: string[], io: CliIo, config: DatabaseConf
       return 1;
     }
     const store = app.get(SecondFactorStore);
-    await app.get(UsersService).setSecondFactor(user.id, null, null, async (tx) => {
-      await store.removeAll(tx, user.id);
-      return true;
-    });
+    await app.get(UsersService).setSecondFactor(user.id, null, null, (tx) => store.removeAll(tx, user.id));
     // In the service a reaction does this; the CLI has no reactions, so it revokes itself.
     const ended = await app.get(SessionsService).revokeAllForUser(user.id, 'mfa_changed');
     // The break glass leaves the same audit line as an admin's reset (warn: the CLI logs nothing quieter).

@@ -20,6 +20,8 @@ interface Policy {
   /** 0: any age. */
   freshAuthMs: number;
   beforeMfaEnrolment: boolean;
+  /** Whether any second-factor rule applies here (decided once per route, so most requests skip them). */
+  checksAssurance: boolean;
 }
 
 /**
@@ -71,17 +73,14 @@ export class AccessGuard implements CanActivate {
     if (permissions.length && !permissions.every((permission) => auth.user.permissions.includes(permission))) {
       throw new DomainError('FORBIDDEN', 'You do not have the permission this needs');
     }
-    if (policy.requireMfa || policy.freshAuthMs || this.assurance.mfaRequiredRoles.size) this.checkAssurance(auth, policy);
+    if (policy.checksAssurance) this.checkAssurance(auth, policy);
     return true;
   }
 
   /** Second-factor rules: the roles that require one, `@RequireMfa()`, `@FreshAuth()`. */
   private checkAssurance(auth: AuthContext, policy: Policy): void {
-    const twoFactor = hasSecondFactor(auth);
-    if (!twoFactor && !policy.beforeMfaEnrolment && this.assurance.requiresMfa(auth.user.roles)) {
-      throw new DomainError('MFA_ENROLLMENT_REQUIRED', 'Your role requires a second factor: enrol one (POST /mfa/totp) first');
-    }
-    if (policy.requireMfa && !twoFactor) throw new DomainError('MFA_REQUIRED', 'This needs a session signed in with a second factor');
+    if (!policy.beforeMfaEnrolment) this.assurance.assertEnrolled(auth);
+    if (policy.requireMfa && !hasSecondFactor(auth)) throw new DomainError('MFA_REQUIRED', 'This needs a session signed in with a second factor');
     if (policy.freshAuthMs && !(auth.authTime && this.clock.now() - auth.authTime.getTime() <= policy.freshAuthMs)) {
       const maxAge = Math.floor(policy.freshAuthMs / 1000);
       const error = new DomainError('REAUTHENTICATION_REQUIRED', 'Confirm it is you: re-authenticate (POST /reauthenticate) and try again');
@@ -106,6 +105,7 @@ export class AccessGuard implements CanActivate {
         requireMfa: this.reflector.getAllAndOverride<boolean>(REQUIRE_MFA, targets) ?? false,
         freshAuthMs: this.reflector.getAllAndOverride<number>(FRESH_AUTH, targets) ?? 0,
         beforeMfaEnrolment: this.reflector.getAllAndOverride<boolean>(BEFORE_MFA_ENROLMENT, targets) ?? false,
+        checksAssurance: false,
       };
       // The admin API takes its step-up rules from the options (decided by configuration, not code).
       if (this.reflector.get<boolean>(ADMIN_ROUTES, cls)) {
@@ -113,6 +113,7 @@ export class AccessGuard implements CanActivate {
         policy.requireMfa ||= requireMfa;
         if (freshAuthMs > 0) policy.freshAuthMs = policy.freshAuthMs ? Math.min(policy.freshAuthMs, freshAuthMs) : freshAuthMs;
       }
+      policy.checksAssurance = policy.requireMfa || policy.freshAuthMs > 0 || (this.assurance.mfaRequiredRoles.size > 0 && !policy.beforeMfaEnrolment);
       byHandler.set(handler, policy);
     }
     return policy;

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '../common/domain-error.js';
+import { hasSecondFactor, type AuthContext } from './auth-context.js';
 import type { AuthModuleOptions } from './auth-options.js';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
 
@@ -20,5 +22,12 @@ export class AssurancePolicy {
   /** Whether these roles oblige the user to have a second factor. */
   requiresMfa(roles: string[]): boolean {
     return this.mfaRequiredRoles.size > 0 && roles.some((role) => this.mfaRequiredRoles.has(role));
+  }
+
+  /** A session whose user's role requires a second factor, signed in without one: only enrolment is open. */
+  assertEnrolled(auth: AuthContext): void {
+    if (!hasSecondFactor(auth) && this.requiresMfa(auth.user.roles)) {
+      throw new DomainError('MFA_ENROLLMENT_REQUIRED', 'Your role requires a second factor: enrol one (POST /mfa/totp) first');
+    }
   }
 }

@@ -85,12 +85,7 @@ export class AuthController {
   async token(@Body() body: TokenRequestDto, @Req() req: Request): Promise<TokenResponse> {
     const client = clientInfo(req);
     const issued = body.grant_type === 'refresh_token' ? await this.auth.refresh(body.refresh_token!, client) : await this.grant(body, client).catch(asInvalidGrant);
-    return {
-      access_token: issued.accessToken,
-      token_type: 'Bearer',
-      expires_in: Math.floor(issued.accessExpiresInMs / 1000),
-      ...(issued.refreshToken ? { refresh_token: issued.refreshToken } : {}),
-    };
+    return { ...bearerToken(issued), ...(issued.refreshToken ? { refresh_token: issued.refreshToken } : {}) };
   }
 
   private async grant(body: TokenRequestDto, client: ClientInfo): Promise<IssuedCredentials> {

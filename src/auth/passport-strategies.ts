@@ -3,9 +3,8 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import passport from 'passport';
 import { ExtractJwt, Strategy as PassportJwtStrategy, type JwtFromRequestFunction } from 'passport-jwt';
-import { DomainError } from '../common/domain-error.js';
 import { AssurancePolicy } from './assurance-policy.js';
-import { hasSecondFactor, type AuthContext } from './auth-context.js';
+import type { AuthContext } from './auth-context.js';
 import { AuthCookies } from './auth-cookies.js';
 import { CsrfProtection } from './csrf-protection.js';
 import { RequestAuthenticator } from './request-authenticator.js';
@@ -29,9 +28,7 @@ class RequestStrategy extends passport.Strategy {
  * factor (route-level step-up needs AccessGuard: see StepUpRoutesCheck).
  */
 function enrolled(policy: AssurancePolicy, context: AuthContext | null): AuthContext | null {
-  if (context && !hasSecondFactor(context) && policy.requiresMfa(context.user.roles)) {
-    throw new DomainError('MFA_ENROLLMENT_REQUIRED', 'Your role requires a second factor: enrol one (POST /mfa/totp) first');
-  }
+  if (context) policy.assertEnrolled(context);
   return context;
 }
 

@@ -4,6 +4,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import {
   hashRecoveryCode,
+  hashRecoveryCodes,
   matchTotp,
   MfaChallenges,
   newRecoveryCodes,
@@ -92,7 +93,7 @@ export class SecondFactorService {
     if (step === null || !(await this.store.useStep(userId, step))) throw wrongCode(400);
     await this.limiter.secondFactorSucceeded(userId);
     const recoveryCodes = newRecoveryCodes();
-    const hashes = recoveryCodes.map((text) => hashRecoveryCode(normalizeRecoveryCode(text)!));
+    const hashes = hashRecoveryCodes(recoveryCodes);
     const enabled = await this.users.setSecondFactor(userId, now, auth.sessionId, (tx) => this.store.confirm(tx, userId, pending.secret, hashes, now));
     if (!enabled) throw new DomainError('MFA_NOT_PENDING', 'The enrolment changed meanwhile; start again');
     this.audit.log({ event: 'auth.mfa_enabled', userId, sessionId: auth.sessionId, ip: client.ip });
@@ -106,13 +107,10 @@ export class SecondFactorService {
     const user = await this.users.getById(auth.user.id);
     if (!user.mfaEnabledAt) throw new DomainError('MFA_NOT_ENABLED', 'No second factor is enabled');
     if (this.policy.requiresMfa(user.roles)) throw new DomainError('MFA_REQUIRED_BY_POLICY', 'Your role requires a second factor');
-    await this.checkPassword(auth, password, client);
+    await this.checkPassword(auth, password, client, user);
     if (!(await this.proveFactor(user, { code }, this.now()))) throw wrongCode(400);
     await this.limiter.succeeded({ ip: client.ip, email: user.email });
-    await this.users.setSecondFactor(user.id, null, auth.sessionId, async (tx) => {
-      await this.store.removeAll(tx, user.id);
-      return true;
-    });
+    await this.users.setSecondFactor(user.id, null, auth.sessionId, (tx) => this.store.removeAll(tx, user.id));
     this.audit.log({ event: 'auth.mfa_disabled', userId: user.id, sessionId: auth.sessionId, ip: client.ip });
   }
 
@@ -123,17 +121,14 @@ export class SecondFactorService {
     const now = this.now();
     if (!(await this.proveFactor(user, { code }, now))) throw wrongCode(400);
     const recoveryCodes = newRecoveryCodes();
-    await this.store.replaceRecoveryCodes(user.id, recoveryCodes.map((text) => hashRecoveryCode(normalizeRecoveryCode(text)!)), now);
+    await this.store.replaceRecoveryCodes(user.id, hashRecoveryCodes(recoveryCodes), now);
     this.audit.log({ event: 'auth.mfa_recovery_codes_regenerated', userId: user.id, sessionId: auth.sessionId });
     return recoveryCodes;
   }
 
   /** An administrator removes a user's second factor (a lost device): every session of theirs ends. */
   async reset(userId: string): Promise<void> {
-    await this.users.setSecondFactor(userId, null, null, async (tx) => {
-      await this.store.removeAll(tx, userId);
-      return true;
-    });
+    await this.users.setSecondFactor(userId, null, null, (tx) => this.store.removeAll(tx, userId));
     this.audit.log({ event: 'auth.mfa_reset', userId });
   }
 
@@ -211,10 +206,10 @@ export class SecondFactorService {
   }
 
   /** The current password, counted like a sign-in attempt (the account's counters reset only when the whole action succeeds). */
-  private async checkPassword(auth: AuthContext, password: string, client: ClientInfo): Promise<User> {
+  private async checkPassword(auth: AuthContext, password: string, client: ClientInfo, loaded?: User): Promise<User> {
     await this.limiter.takeAddress(client.ip);
     await this.limiter.takeAccount(auth.user.email);
-    const user = await this.users.getById(auth.user.id);
+    const user = loaded ?? (await this.users.getById(auth.user.id));
     if (!(await this.users.passwordMatches(user, password))) {
       this.audit.warn({ event: 'auth.password_confirmation_failed', userId: user.id, ip: client.ip });
       throw new DomainError('CURRENT_PASSWORD_INVALID', 'The current password is not correct');
@@ -289,7 +284,5 @@ function expiredSignIn(): DomainError {
 
 function wrongCode(status: 400 | 401): DomainError {
   const message = 'The code is not correct, or was used already';
-  return status === 400
-    ? new DomainError('INVALID_MFA_CODE', `Invalid request: code`, undefined, [{ field: 'code', errors: [message] }])
-    : new DomainError('INVALID_MFA_CODE', message, undefined, undefined, 401);
+  return status === 400 ? DomainError.field('INVALID_MFA_CODE', 'code', message) : new DomainError('INVALID_MFA_CODE', message, undefined, undefined, 401);
 }

@@ -13,7 +13,7 @@ const MEMORY_ACCOUNT_KEYS = 20_000;
 const DAY = 24 * 60 * MINUTE;
 
 /** What one password check is counted against. `device`: a device that signed in to this account before. */
-export interface Attempt {
+interface Attempt {
   ip: string | null;
   email?: string;
   device?: string;

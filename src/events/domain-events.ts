@@ -85,11 +85,6 @@ export class SessionAuthenticatedEvent extends DomainEvent {
   }
 }
 
-/** Every event class by name, to rebuild events that arrive from another instance. */
-export const DOMAIN_EVENTS: Record<string, new (...args: never[]) => DomainEvent> = Object.fromEntries(
-  [UserRolesChangedEvent, UserSuspendedEvent, UserUnsuspendedEvent, UserPasswordChangedEvent, UserSecondFactorChangedEvent, SessionRevokedEvent, UserSessionsRevokedEvent, SessionAuthenticatedEvent].map((cls) => [cls.eventName, cls]),
-);
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isId = (value: unknown) => typeof value === 'string' && UUID.test(value);
 const isVersion = (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0 && (value as number) < 2 ** 31;
@@ -97,19 +92,28 @@ const isShortText = (value: unknown) => typeof value === 'string' && value.lengt
 /** More than this many sessions in one message is not something we send. */
 const MAX_SESSION_IDS = 10_000;
 
-/** What each event must carry to be believed when it arrives from elsewhere. */
-const SHAPES: Record<string, (p: Record<string, unknown>) => boolean> = {
-  [UserRolesChangedEvent.eventName]: (p) =>
-    isId(p.userId) && isVersion(p.version) && [p.roles, p.previousRoles].every((r) => Array.isArray(r) && r.length <= 64 && r.every(isShortText)),
-  [UserSuspendedEvent.eventName]: (p) => isId(p.userId) && isVersion(p.version),
-  [UserUnsuspendedEvent.eventName]: (p) => isId(p.userId) && isVersion(p.version),
-  [UserPasswordChangedEvent.eventName]: (p) => isId(p.userId) && isVersion(p.version) && (p.keepSessionId === null || isId(p.keepSessionId)),
-  [UserSecondFactorChangedEvent.eventName]: (p) => isId(p.userId) && isVersion(p.version) && typeof p.enabled === 'boolean' && (p.keepSessionId === null || isId(p.keepSessionId)),
-  [SessionAuthenticatedEvent.eventName]: (p) => isId(p.sessionId) && isId(p.userId),
-  [SessionRevokedEvent.eventName]: (p) => isId(p.sessionId) && isId(p.userId) && isShortText(p.reason),
-  [UserSessionsRevokedEvent.eventName]: (p) =>
-    isId(p.userId) && Array.isArray(p.sessionIds) && p.sessionIds.length <= MAX_SESSION_IDS && p.sessionIds.every(isId) && (p.keptSessionId === null || isId(p.keptSessionId)) && isShortText(p.reason),
-};
+type EventClass = (new (...args: never[]) => DomainEvent) & { eventName: string };
+type Shape = (p: Record<string, unknown>) => boolean;
+
+/** Every event that may arrive from another instance, with what it must carry to be believed. */
+const REMOTE_EVENTS: Array<[EventClass, Shape]> = [
+  [UserRolesChangedEvent, (p) => isId(p.userId) && isVersion(p.version) && [p.roles, p.previousRoles].every((r) => Array.isArray(r) && r.length <= 64 && r.every(isShortText))],
+  [UserSuspendedEvent, (p) => isId(p.userId) && isVersion(p.version)],
+  [UserUnsuspendedEvent, (p) => isId(p.userId) && isVersion(p.version)],
+  [UserPasswordChangedEvent, (p) => isId(p.userId) && isVersion(p.version) && (p.keepSessionId === null || isId(p.keepSessionId))],
+  [UserSecondFactorChangedEvent, (p) => isId(p.userId) && isVersion(p.version) && typeof p.enabled === 'boolean' && (p.keepSessionId === null || isId(p.keepSessionId))],
+  [SessionRevokedEvent, (p) => isId(p.sessionId) && isId(p.userId) && isShortText(p.reason)],
+  [
+    UserSessionsRevokedEvent,
+    (p) =>
+      isId(p.userId) && Array.isArray(p.sessionIds) && p.sessionIds.length <= MAX_SESSION_IDS && p.sessionIds.every(isId) && (p.keptSessionId === null || isId(p.keptSessionId)) && isShortText(p.reason),
+  ],
+  [SessionAuthenticatedEvent, (p) => isId(p.sessionId) && isId(p.userId)],
+];
+
+/** Every event class by name, to rebuild events that arrive from another instance. */
+export const DOMAIN_EVENTS: Record<string, new (...args: never[]) => DomainEvent> = Object.fromEntries(REMOTE_EVENTS.map(([cls]) => [cls.eventName, cls]));
+const SHAPES: Record<string, Shape> = Object.fromEntries(REMOTE_EVENTS.map(([cls, shape]) => [cls.eventName, shape]));
 
 /**
  * Rebuilds an event from its JSON form, or null for anything unknown or malformed. Only the

@@ -25,3 +25,8 @@ export function normalizeRecoveryCode(input: string): string | null {
 export function hashRecoveryCode(normalized: string): string {
   return createHash('sha256').update(normalized).digest('hex');
 }
+
+/** The stored form of freshly made codes. */
+export function hashRecoveryCodes(codes: string[]): string[] {
+  return codes.map((code) => hashRecoveryCode(normalizeRecoveryCode(code)!));
+}

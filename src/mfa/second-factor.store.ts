@@ -78,10 +78,11 @@ export class SecondFactorStore {
     return this.codes.countBy({ userId, usedAt: IsNull() });
   }
 
-  /** Everything of the user's second factor goes (turned off, or reset by an admin). */
-  async removeAll(tx: EntityManager, userId: string): Promise<void> {
+  /** Everything of the user's second factor goes (turned off, or reset by an admin); always goes ahead (`true`). */
+  async removeAll(tx: EntityManager, userId: string): Promise<true> {
     await tx.delete(RecoveryCode, { userId });
     await tx.delete(UserTotp, { userId });
+    return true;
   }
 
   /** Enrolments never confirmed, older than `before`. */

@@ -15,14 +15,14 @@ export interface SessionRecord {
   amr: string[];
   /** Null only on rows from before sessions recorded it: never fresh. */
   authTime: Date | null;
-  user: { id: string; email: string; name: string | null; roles: string[]; status: UserStatus; version: number };
+  user: { id: string; email: string; name: string | null; roles: string[]; status: UserStatus };
 }
 
 /** The two statements, with the table names as mapped (a host's `entityPrefix` included). */
 function statementsSql(sessions: string, users: string): { lookup: string; touch: string } {
   return {
     lookup:
-      'SELECT s.id, s.user_id, s.last_seen_at, s.idle_expires_at, s.absolute_expires_at, s.revoked_at, s.amr, s.auth_time, u.email, u.name, u.roles, u.status, u.version ' +
+      'SELECT s.id, s.user_id, s.last_seen_at, s.idle_expires_at, s.absolute_expires_at, s.revoked_at, s.amr, s.auth_time, u.email, u.name, u.roles, u.status ' +
       `FROM ${sessions} s INNER JOIN ${users} u ON u.id = s.user_id WHERE s.token_hash = ?`,
     touch: `UPDATE ${sessions} SET last_seen_at = ?, idle_expires_at = ? WHERE id = ? AND revoked_at IS NULL`,
   };
@@ -70,7 +70,6 @@ export class SessionLookup {
         name: (row.name as string | null) ?? null,
         roles: JSON.parse(row.roles as string) as string[],
         status: row.status as UserStatus,
-        version: Number(row.version),
       },
     };
   }
