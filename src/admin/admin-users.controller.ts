@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, SetMetadata } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../auth/auth-context.js';
 import { ADMIN_ROUTES, CurrentAuth, Permissions } from '../auth/decorators.js';
@@ -6,7 +6,7 @@ import { SecondFactorService } from '../auth/second-factor.service.js';
 import { RolePermissions } from '../auth/role-permissions.js';
 import { DomainError } from '../common/domain-error.js';
 import { UserView } from '../auth/dto/views.dto.js';
-import { ModuleRoutes } from '../common/module-routes.js';
+import { ModuleRoutes, ValidBody, ValidQuery } from '../common/module-routes.js';
 import { SessionsService } from '../sessions/index.js';
 import { UsersService } from '../users/index.js';
 import { AdminSetPasswordDto, ListUsersQuery, RevokedCount, SetRolesDto, UserPage } from './dto/admin.dto.js';
@@ -33,7 +33,7 @@ export class AdminUsersController {
   @Get()
   @Permissions('users:read')
   @ApiOkResponse({ type: UserPage })
-  async list(@Query() query: ListUsersQuery): Promise<UserPage> {
+  async list(@ValidQuery() query: ListUsersQuery): Promise<UserPage> {
     const { items, total } = await this.users.list(query.limit, query.offset);
     return { items: items.map((user) => UserView.of(user)), total, limit: query.limit, offset: query.offset };
   }
@@ -48,7 +48,7 @@ export class AdminUsersController {
   @Patch(':id/roles')
   @Permissions('users:write')
   @ApiOkResponse({ type: UserView })
-  async setRoles(@CurrentAuth() auth: AuthContext, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetRolesDto): Promise<UserView> {
+  async setRoles(@CurrentAuth() auth: AuthContext, @Param('id', new ParseUUIDPipe()) id: string, @ValidBody() body: SetRolesDto): Promise<UserView> {
     // No one changes their own roles; others' only within the permissions the caller holds itself.
     // Compared as stored: the path's UUID may differ in case, and MySQL collations fold it.
     const target = await this.users.getById(id);
@@ -81,7 +81,7 @@ export class AdminUsersController {
   @Permissions('users:write')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async setPassword(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AdminSetPasswordDto): Promise<void> {
+  async setPassword(@Param('id', new ParseUUIDPipe()) id: string, @ValidBody() body: AdminSetPasswordDto): Promise<void> {
     await this.users.setPassword(id, body.password, null);
   }
 

@@ -5,6 +5,7 @@ import { DomainError } from '../common/domain-error.js';
 import { setErrorHeaders } from '../common/http-error.filter.js';
 import { MODULE_ROUTE } from '../common/module-routes.js';
 import { Clock } from '../common/clock.js';
+import { isPromise } from '../common/maybe-promise.js';
 import { hasSecondFactor, type AuthContext, type AuthenticatedRequest } from './auth-context.js';
 import { AssurancePolicy } from './assurance-policy.js';
 import { CsrfProtection } from './csrf-protection.js';
@@ -44,27 +45,37 @@ export class AccessGuard implements CanActivate {
   /** Route metadata never changes after boot: read it once per route (class and handler), not once per request. */
   private readonly policies = new WeakMap<object, Map<object, Policy>>();
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Answers without a promise when authentication needed none (a verified token, a cached session). */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     // Only HTTP is served; any other transport is denied rather than waved through.
     if (context.getType() !== 'http') return false;
-    const http = context.switchToHttp();
-    const req = http.getRequest<AuthenticatedRequest>();
+    // The HTTP arguments by index: switchToHttp() builds three closures on every call.
+    const req = context.getArgByIndex<AuthenticatedRequest>(0);
+    const res = context.getArgByIndex<Response>(1);
     try {
-      return await this.check(req, http.getResponse<Response>(), this.policyFor(context));
+      const policy = this.policyFor(context);
+      const { isPublic, moduleRoute } = policy;
+      // Before anything else, public routes included: sign-in is a CSRF target too.
+      this.csrf.assert(req, moduleRoute);
+      // Auth responses carry tokens and user data: never let a cache keep them (a route may still say otherwise).
+      if (moduleRoute && res.getHeader('cache-control') !== 'no-store') res.setHeader('Cache-Control', 'no-store');
+      if (isPublic) return true;
+      const auth = req.user ?? this.authenticator.authenticate(req, res);
+      if (!isPromise(auth)) return this.authorize(req, auth, policy);
+      return auth.then((value) => this.authorize(req, value, policy)).catch((error: unknown) => this.fail(error, req, res));
     } catch (error) {
-      if (error instanceof DomainError) setErrorHeaders(http.getResponse<Response>(), req, error);
-      throw error;
+      return this.fail(error, req, res);
     }
   }
 
-  private async check(req: AuthenticatedRequest, res: Response, policy: Policy): Promise<boolean> {
-    const { isPublic, moduleRoute, roles, permissions } = policy;
-    // Before anything else, public routes included: sign-in is a CSRF target too.
-    this.csrf.assert(req, moduleRoute);
-    // Auth responses carry tokens and user data: never let a cache keep them (a route may still say otherwise).
-    if (moduleRoute) res.setHeader('Cache-Control', 'no-store');
-    if (isPublic) return true;
-    const auth = req.user ?? (await this.authenticator.authenticate(req, res));
+  /** Refusals leave with their headers set (`WWW-Authenticate`, `Retry-After`). */
+  private fail(error: unknown, req: AuthenticatedRequest, res: Response): never {
+    if (error instanceof DomainError) setErrorHeaders(res, req, error);
+    throw error;
+  }
+
+  private authorize(req: AuthenticatedRequest, auth: AuthContext | null, policy: Policy): boolean {
+    const { roles, permissions } = policy;
     if (!auth) throw new DomainError('UNAUTHENTICATED', 'Authentication required');
     req.user = auth;
     if (roles.length && !roles.some((role) => auth.user.roles.includes(role))) {

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiCreatedResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error.js';
 import { SessionsService } from '../sessions/index.js';
 import type { User } from '../users/index.js';
-import { ModuleRoutes } from '../common/module-routes.js';
+import { ModuleRoutes, ValidBody } from '../common/module-routes.js';
 import { clientInfo, type AuthContext, type AuthenticatedRequest, type ClientInfo } from './auth-context.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 import { SessionProvider, type IssuedCredentials } from './session-provider.js';
@@ -50,7 +50,7 @@ export class AuthController {
   @Public()
   @Post('register')
   @ApiCreatedResponse({ type: UserEnvelope })
-  async register(@Body() body: RegisterDto, @Req() req: Request): Promise<UserEnvelope> {
+  async register(@ValidBody() body: RegisterDto, @Req() req: Request): Promise<UserEnvelope> {
     return { user: UserView.of(await this.auth.register(body, clientInfo(req))) };
   }
 
@@ -82,7 +82,7 @@ export class AuthController {
   @Post('token')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenResponse })
-  async token(@Body() body: TokenRequestDto, @Req() req: Request): Promise<TokenResponse> {
+  async token(@ValidBody() body: TokenRequestDto, @Req() req: Request): Promise<TokenResponse> {
     const client = clientInfo(req);
     const issued = body.grant_type === 'refresh_token' ? await this.auth.refresh(body.refresh_token!, client) : await this.grant(body, client).catch(asInvalidGrant);
     return { ...bearerToken(issued), ...(issued.refreshToken ? { refresh_token: issued.refreshToken } : {}) };
@@ -126,7 +126,9 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiNoContentResponse()
   async logout(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
-    const auth = await this.authenticator.authenticate(req).catch(() => null);
+    const auth = await Promise.resolve()
+      .then(() => this.authenticator.authenticate(req))
+      .catch(() => null);
     const refreshToken = this.cookies.refreshToken(req);
     const session = auth ? { id: auth.sessionId, userId: auth.user.id } : refreshToken ? await this.sessions.findBySecret(refreshToken) : null;
     if (session) await this.sessions.revoke(session.id, session.userId, 'logout');
@@ -152,13 +154,9 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOkResponse({ type: MeView })
   me(@CurrentAuth() auth: AuthContext): MeView {
-    return {
-      user: UserView.of(auth.user),
-      sessionId: auth.sessionId,
-      transport: auth.transport,
-      amr: auth.amr ?? [],
-      ...(auth.authTime ? { authTime: auth.authTime.toISOString() } : {}),
-    };
+    const view: MeView = { user: UserView.of(auth.user), sessionId: auth.sessionId, transport: auth.transport, amr: auth.amr ?? [] };
+    if (auth.authTime) view.authTime = auth.authTime.toISOString();
+    return view;
   }
 
   /**
@@ -172,7 +170,7 @@ export class AuthController {
   @ApiOkResponse({ type: ReauthenticationView })
   async reauthenticate(
     @CurrentAuth() auth: AuthContext,
-    @Body() body: ReauthenticateDto,
+    @ValidBody() body: ReauthenticateDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ReauthenticationView> {
@@ -189,7 +187,7 @@ export class AuthController {
   @ApiCookieAuth()
   @ApiBearerAuth()
   @ApiNoContentResponse()
-  async changePassword(@CurrentAuth() auth: AuthContext, @Body() body: ChangePasswordDto, @Req() req: Request): Promise<void> {
+  async changePassword(@CurrentAuth() auth: AuthContext, @ValidBody() body: ChangePasswordDto, @Req() req: Request): Promise<void> {
     await this.auth.changePassword(auth, body.currentPassword, body.newPassword, clientInfo(req));
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
+import type { MaybePromise } from '../common/maybe-promise.js';
 import { AuthMetrics } from '../cluster/index.js';
 import { hashSessionSecret, isWellFormedSecret, SessionLookup, SessionsService, type Assurance, type SessionRecord } from '../sessions/index.js';
 import type { User } from '../users/index.js';
@@ -38,23 +39,40 @@ export class DatabaseSessionProvider extends SessionProvider {
     });
   }
 
-  async authenticate(credential: PresentedCredential): Promise<AuthResult | null> {
+  /** Synchronous on a cache hit between touches; otherwise one SELECT (and, once an interval, the touch). */
+  authenticate(credential: PresentedCredential): MaybePromise<AuthResult | null> {
     if (!isWellFormedSecret(credential.token)) return null;
-    const session = this.cache.enabled ? await this.cachedLookup(credential.token) : await this.lookup.find(hashSessionSecret(credential.token));
+    const key = hashSessionSecret(credential.token);
+    if (!this.cache.enabled) return this.lookup.find(key).then((session) => this.admit(session, credential));
+    const cached = this.cache.get(key);
+    // Another instance may have slid the idle expiry meanwhile: an entry that looks idle-expired is read again.
+    if (cached && cached.idleExpiresAt.getTime() > Date.now()) return this.admit(cached, credential);
+    const generation = this.cache.generation;
+    return this.lookup.find(key).then((session) => {
+      if (session) {
+        // Later requests get these very arrays: a handler must not be able to widen them.
+        Object.freeze(session.user.roles);
+        Object.freeze(session.amr);
+        this.cache.set(key, session, generation);
+      }
+      return this.admit(session, credential);
+    });
+  }
+
+  private admit(session: SessionRecord | null, credential: PresentedCredential): MaybePromise<AuthResult | null> {
     const now = new Date();
     if (!session?.user || !this.sessions.isLive(session, now) || session.user.status !== 'active') return null;
-    if (now.getTime() - session.lastSeenAt.getTime() >= this.options.session.touchIntervalMs) {
-      await this.lookup.touch(session, this.options.session.idleTimeoutMs, now);
-    }
-    return {
+    const result: AuthResult = {
       context: {
         user: toAuthUser(session.user, this.permissions.of(session.user.roles)),
         sessionId: session.id,
         transport: credential.transport,
         amr: session.amr,
-        ...(session.authTime ? { authTime: session.authTime } : {}),
+        ...(session.authTime ? { authTime: new Date(session.authTime.getTime()) } : {}),
       },
     };
+    if (now.getTime() - session.lastSeenAt.getTime() < this.options.session.touchIntervalMs) return result;
+    return this.lookup.touch(session, this.options.session.idleTimeoutMs, now).then(() => result);
   }
 
   /** Invalidations (every instance): a revoked session or a changed user is read afresh next time. */
@@ -68,17 +86,6 @@ export class DatabaseSessionProvider extends SessionProvider {
 
   override onClaimsChanged(userId: string): void {
     this.cache.dropUser(userId);
-  }
-
-  private async cachedLookup(secret: string): Promise<SessionRecord | null> {
-    const key = hashSessionSecret(secret);
-    const cached = this.cache.get(key);
-    // Another instance may have slid the idle expiry meanwhile: an entry that looks idle-expired is read again.
-    if (cached && cached.idleExpiresAt.getTime() > Date.now()) return cached;
-    const generation = this.cache.generation;
-    const session = await this.lookup.find(key);
-    if (session) this.cache.set(key, session, generation);
-    return session;
   }
 
   async signIn(user: User, client: ClientInfo, assurance?: Assurance): Promise<IssuedCredentials> {

@@ -40,10 +40,10 @@ export const AllowBeforeMfaEnrolment = () => SetMetadata(BEFORE_MFA_ENROLMENT, t
 
 /** The signed-in user. */
 export const CurrentUser = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): AuthUser | undefined => ctx.switchToHttp().getRequest<AuthenticatedRequest>().user?.user,
+  (_: unknown, ctx: ExecutionContext): AuthUser | undefined => ctx.getArgByIndex<AuthenticatedRequest>(0).user?.user,
 );
 
 /** The whole authentication context: user, session id and transport. */
 export const CurrentAuth = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): AuthContext | undefined => ctx.switchToHttp().getRequest<AuthenticatedRequest>().user,
+  (_: unknown, ctx: ExecutionContext): AuthContext | undefined => ctx.getArgByIndex<AuthenticatedRequest>(0).user,
 );

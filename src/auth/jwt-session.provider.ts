@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
+import type { MaybePromise } from '../common/maybe-promise.js';
 import { hashSessionSecret, SessionsService, type Assurance, type Session } from '../sessions/index.js';
 import { AuthMetrics } from '../cluster/index.js';
 import { createJwtTokens, type AccessClaims, type JwtTokens } from '../tokens/index.js';
@@ -70,8 +71,8 @@ export class JwtSessionProvider extends SessionProvider {
     this.registry.claimsChanged(userId, version, at.getTime());
   }
 
-  /** Verifies an access token and applies the registry; 0 queries unless the claims must be re-encoded. */
-  async authenticate({ token, transport }: PresentedCredential): Promise<AuthResult | null> {
+  /** Verifies an access token and applies the registry: synchronous, 0 queries, unless the claims must be re-encoded. */
+  authenticate({ token, transport }: PresentedCredential): MaybePromise<AuthResult | null> {
     const claims = this.tokens.access.verify(token);
     if (!claims || this.registry.isSessionRevoked(claims.sid)) return null;
     if (this.registry.areClaimsStale(claims.sub, claims.ver)) {

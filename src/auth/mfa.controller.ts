@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ModuleRoutes } from '../common/module-routes.js';
+import { ModuleRoutes, ValidBody } from '../common/module-routes.js';
 import { clientInfo, type AuthContext } from './auth-context.js';
 import { AuthCookies } from './auth-cookies.js';
 import { AuthService } from './auth.service.js';
@@ -37,7 +37,7 @@ export class MfaController {
   @ApiCookieAuth()
   @ApiBearerAuth()
   @ApiOkResponse({ type: TotpEnrolmentView })
-  enrol(@CurrentAuth() auth: AuthContext, @Body() body: PasswordConfirmationDto, @Req() req: Request): Promise<TotpEnrolmentView> {
+  enrol(@CurrentAuth() auth: AuthContext, @ValidBody() body: PasswordConfirmationDto, @Req() req: Request): Promise<TotpEnrolmentView> {
     return this.secondFactor.beginEnrolment(auth, body.password, clientInfo(req));
   }
 
@@ -50,7 +50,7 @@ export class MfaController {
   @ApiOkResponse({ type: RecoveryCodesView })
   async confirm(
     @CurrentAuth() auth: AuthContext,
-    @Body() body: TotpCodeDto,
+    @ValidBody() body: TotpCodeDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<RecoveryCodesView> {
@@ -66,7 +66,7 @@ export class MfaController {
   @ApiCookieAuth()
   @ApiBearerAuth()
   @ApiNoContentResponse()
-  async disable(@CurrentAuth() auth: AuthContext, @Body() body: DisableTotpDto, @Req() req: Request): Promise<void> {
+  async disable(@CurrentAuth() auth: AuthContext, @ValidBody() body: DisableTotpDto, @Req() req: Request): Promise<void> {
     await this.secondFactor.disable(auth, body.password, body.code, clientInfo(req));
   }
 
@@ -75,7 +75,7 @@ export class MfaController {
   @ApiCookieAuth()
   @ApiBearerAuth()
   @ApiOkResponse({ type: RecoveryCodesView })
-  async regenerate(@CurrentAuth() auth: AuthContext, @Body() body: TotpCodeDto, @Req() req: Request): Promise<RecoveryCodesView> {
+  async regenerate(@CurrentAuth() auth: AuthContext, @ValidBody() body: TotpCodeDto, @Req() req: Request): Promise<RecoveryCodesView> {
     return { recoveryCodes: await this.secondFactor.regenerateRecoveryCodes(auth, body.code, clientInfo(req)) };
   }
 
@@ -84,7 +84,7 @@ export class MfaController {
   @Post('verify')
   @HttpCode(200)
   @ApiOkResponse({ type: UserEnvelope })
-  async verify(@Body() body: MfaVerifyDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<UserEnvelope> {
+  async verify(@ValidBody() body: MfaVerifyDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<UserEnvelope> {
     const client = { ...clientInfo(req), deviceToken: this.cookies.deviceToken(req) };
     const { user, assurance } = await this.secondFactor.complete(body.mfaToken, { code: body.code, recoveryCode: body.recoveryCode }, client);
     this.cookies.set(res, await this.auth.signIn(user, client, assurance));

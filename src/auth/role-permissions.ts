@@ -18,6 +18,8 @@ export class RolePermissions {
     let permissions = this.memo.get(key);
     if (!permissions) {
       permissions = [...new Set(roles.flatMap((role) => this.map.get(role) ?? []))].sort();
+      // Shared by every request of every user with these roles: read-only.
+      Object.freeze(permissions);
       if (this.memo.size < 10_000) this.memo.set(key, permissions);
     }
     return permissions;

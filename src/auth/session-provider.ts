@@ -52,8 +52,12 @@ export abstract class SessionProvider {
   /** Runs at shutdown. */
   close?(): void;
 
-  /** Resolves a presented credential to a live session, or null. Never reads or writes the HTTP exchange. */
-  abstract authenticate(credential: PresentedCredential): Promise<AuthResult | null>;
+  /**
+   * Resolves a presented credential to a live session, or null. Never reads or writes the HTTP
+   * exchange. May answer without a promise when nothing is awaited (a verified token, a cached
+   * session): the authenticated request then settles no promise of ours.
+   */
+  abstract authenticate(credential: PresentedCredential): AuthResult | null | Promise<AuthResult | null>;
 
   /** Starts a new session (a new row and a new secret) for a verified user, recording how they proved it. */
   abstract signIn(user: User, client: ClientInfo, assurance?: Assurance): Promise<IssuedCredentials>;

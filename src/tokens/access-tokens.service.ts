@@ -64,7 +64,11 @@ export class AccessTokenService {
       // A token living longer than today's lifetime was issued under an older, longer one: the
       // revocation registry only remembers one lifetime back, so such a token cannot be vouched for.
       if (typeof claims.iat !== 'number' || claims.exp - claims.iat > this.maxLifetimeSeconds) return null;
-      this.cache.set(token, claims);
+      // Every later request with this token gets these very arrays: a handler must not be able to widen them.
+      Object.freeze(claims.roles);
+      Object.freeze(claims.perms);
+      Object.freeze(claims.amr);
+      this.cache.set(token, Object.freeze(claims));
       return claims;
     } catch {
       return null;
