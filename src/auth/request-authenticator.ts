@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AuthContext } from './auth-context.js';
 import { AuthCookies } from './auth-cookies.js';
-import { then, type MaybePromise } from '../common/maybe-promise.js';
+import { isPromise, type MaybePromise } from '../common/maybe-promise.js';
 import { SessionProvider, type AuthResult, type PresentedCredential } from './session-provider.js';
 
 /** The transport half of authentication: find the credential, ask the provider, write back any reissued cookie. */
@@ -22,7 +22,9 @@ export class RequestAuthenticator {
 
   /** Synchronous when the provider is (a verified token, a cached session). */
   authenticateCredential(credential: PresentedCredential, res?: Response): MaybePromise<AuthContext | null> {
-    return then(this.provider.authenticate(credential), (result) => this.accept(credential, result, res));
+    const result = this.provider.authenticate(credential);
+    // No closure on the synchronous path: this runs on every authenticated request.
+    return isPromise(result) ? result.then((settled) => this.accept(credential, settled, res)) : this.accept(credential, result, res);
   }
 
   private accept(credential: PresentedCredential, result: AuthResult | null, res?: Response): AuthContext | null {
