@@ -20,7 +20,7 @@ export class AssurancePolicy {
   }
 
   /** Whether these roles oblige the user to have a second factor. */
-  requiresMfa(roles: string[]): boolean {
+  requiresMfa(roles: readonly string[]): boolean {
     return this.mfaRequiredRoles.size > 0 && roles.some((role) => this.mfaRequiredRoles.has(role));
   }
 

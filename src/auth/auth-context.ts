@@ -1,13 +1,16 @@
 import { isIP } from 'node:net';
 import type { Request } from 'express';
 
-/** What authentication proves about a request; guards and handlers read only this. */
+/**
+ * What authentication proves about a request; guards and handlers read only this. Read-only: the
+ * arrays may be shared with later requests (verified tokens and cached sessions are reused).
+ */
 export interface AuthUser {
   id: string;
   email: string;
   name: string | null;
-  roles: string[];
-  permissions: string[];
+  roles: readonly string[];
+  permissions: readonly string[];
   status: 'active' | 'suspended';
 }
 
@@ -18,7 +21,7 @@ export interface AuthContext {
   sessionId: string;
   transport: Transport;
   /** How the session was authenticated (RFC 8176: `pwd`, `otp`, `recovery`); absent counts as password only. */
-  amr?: string[];
+  amr?: readonly string[];
   /** When the user last proved who they are on this session; absent is never fresh. */
   authTime?: Date;
 }

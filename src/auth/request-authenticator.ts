@@ -23,8 +23,9 @@ export class RequestAuthenticator {
   /** Synchronous when the provider is (a verified token, a cached session). */
   authenticateCredential(credential: PresentedCredential, res?: Response): MaybePromise<AuthContext | null> {
     const result = this.provider.authenticate(credential);
-    // No closure on the synchronous path: this runs on every authenticated request.
-    return isPromise(result) ? result.then((settled) => this.accept(credential, settled, res)) : this.accept(credential, result, res);
+    if (!isPromise(result)) return this.accept(credential, result, res);
+    // A host's provider may answer with any thenable: make it a native promise (the same object when it already is one).
+    return Promise.resolve(result).then((settled) => this.accept(credential, settled, res));
   }
 
   private accept(credential: PresentedCredential, result: AuthResult | null, res?: Response): AuthContext | null {

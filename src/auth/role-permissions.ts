@@ -13,7 +13,7 @@ export class RolePermissions {
     this.map = new Map(Object.entries(options.rolePermissions).filter(([, perms]) => Array.isArray(perms)));
   }
 
-  of(roles: string[]): string[] {
+  of(roles: readonly string[]): readonly string[] {
     const key = roles.join('\u0000');
     let permissions = this.memo.get(key);
     if (!permissions) {

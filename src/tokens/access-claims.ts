@@ -10,13 +10,13 @@ export interface AccessClaims {
   exp: number;
   email: string;
   name: string | null;
-  roles: string[];
+  roles: readonly string[];
   /** Derived from the roles when the token was issued. */
-  perms: string[];
+  perms: readonly string[];
   /** The user's version when the claims were encoded; older than the registry's means stale. */
   ver: number;
   /** RFC 8176 methods the session was authenticated with (`pwd`, `otp`, `recovery`). */
-  amr: string[];
+  amr: readonly string[];
   /** When the user last authenticated on this session (seconds; OpenID Connect `auth_time`). */
   auth_time: number;
 }

@@ -9,7 +9,8 @@ import { hostEnv, NotesController, startBareHost, type BareHost } from '../modul
 @Controller('meddle')
 class MeddlingController {
   @Get() meddle(@CurrentUser() user: AuthUser) {
-    const attempts = [() => user.roles.push('admin'), () => user.permissions.push('users:write')];
+    // Past the read-only types, as JavaScript or a cast would be.
+    const attempts = [() => (user.roles as string[]).push('admin'), () => (user.permissions as string[]).push('users:write')];
     return {
       refused: attempts.filter((attempt) => {
         try {

@@ -9,8 +9,8 @@ export class UserView {
   @ApiProperty() id: string;
   @ApiProperty() email: string;
   @ApiProperty({ nullable: true, type: String }) name: string | null;
-  @ApiProperty({ type: [String] }) roles: string[];
-  @ApiPropertyOptional({ type: [String], description: 'the signed-in user only' }) permissions?: string[];
+  @ApiProperty({ type: [String] }) roles: readonly string[];
+  @ApiPropertyOptional({ type: [String], description: 'the signed-in user only' }) permissions?: readonly string[];
   @ApiProperty({ enum: ['active', 'suspended'] }) status: 'active' | 'suspended';
   @ApiPropertyOptional() createdAt?: string;
   @ApiPropertyOptional({ description: 'whether a second factor is enabled (user records, not the session view)' }) mfaEnabled?: boolean;
@@ -31,7 +31,7 @@ export class UserEnvelope {
 export class MeView extends UserEnvelope {
   @ApiProperty() sessionId: string;
   @ApiProperty({ enum: ['cookie', 'bearer'] }) transport: string;
-  @ApiProperty({ type: [String], description: 'how this session was authenticated: pwd, otp, recovery' }) amr: string[];
+  @ApiProperty({ type: [String], description: 'how this session was authenticated: pwd, otp, recovery' }) amr: readonly string[];
   @ApiPropertyOptional({ description: 'when the user last authenticated on this session' }) authTime?: string;
 }
 
