@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/co
 import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiCreatedResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error.js';
+import { isoTime } from '../common/iso-time.js';
 import { SessionsService } from '../sessions/index.js';
 import type { User } from '../users/index.js';
 import { ModuleRoutes, ValidBody } from '../common/module-routes.js';
@@ -155,7 +156,7 @@ export class AuthController {
   @ApiOkResponse({ type: MeView })
   me(@CurrentAuth() auth: AuthContext): MeView {
     const view: MeView = { user: UserView.of(auth.user), sessionId: auth.sessionId, transport: auth.transport, amr: auth.amr ?? [] };
-    if (auth.authTime) view.authTime = auth.authTime.toISOString();
+    if (auth.authTime) view.authTime = isoTime(auth.authTime);
     return view;
   }
 

@@ -16,6 +16,7 @@ import { MfaController } from './mfa.controller.js';
 import { SecondFactorService } from './second-factor.service.js';
 import { AssurancePolicy } from './assurance-policy.js';
 import { StepUpRoutesCheck } from './step-up-routes.check.js';
+import { RequestUserSlot } from './request-user-slot.js';
 import {
   AUTH_ASYNC_OPTIONS_TYPE,
   AUTH_MODULE_OPTIONS,
@@ -73,6 +74,7 @@ import { SignInLimiter } from './sign-in-limiter.js';
     SecondFactorService,
     AssurancePolicy,
     StepUpRoutesCheck,
+    RequestUserSlot,
     Clock,
   ],
   exports: [
