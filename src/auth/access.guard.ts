@@ -60,7 +60,8 @@ export class AccessGuard implements CanActivate {
       // Auth responses carry tokens and user data: never let a cache keep them (a route may still say otherwise).
       if (moduleRoute && res.getHeader('cache-control') !== 'no-store') res.setHeader('Cache-Control', 'no-store');
       if (isPublic) return true;
-      const auth = req.user ?? this.authenticator.authenticate(req, res);
+      // Reuse a context only if authentication produced it (another guard on the same request); never a `req.user` set by anything else.
+      const auth = this.authenticator.vouchesFor(req.user) ? req.user : this.authenticator.authenticate(req, res);
       if (!isPromise(auth)) return this.authorize(req, auth, policy);
       return auth.then((value) => this.authorize(req, value, policy)).catch((error: unknown) => this.fail(error, req, res));
     } catch (error) {

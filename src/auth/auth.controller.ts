@@ -156,7 +156,8 @@ export class AuthController {
   @ApiOkResponse({ type: MeView })
   me(@CurrentAuth() auth: AuthContext): MeView {
     const view: MeView = { user: UserView.of(auth.user), sessionId: auth.sessionId, transport: auth.transport, amr: auth.amr ?? [] };
-    if (auth.authTime) view.authTime = isoTime(auth.authTime);
+    const authTime = auth.authTime && isoTime(auth.authTime);
+    if (authTime) view.authTime = authTime;
     return view;
   }
 

@@ -9,6 +9,8 @@ import { SessionProvider, type AuthResult, type PresentedCredential } from './se
 @Injectable()
 export class RequestAuthenticator {
   private readonly logger = new Logger('Auth');
+  /** Contexts this authenticator produced: only these count as proof when found on `req.user`. */
+  private readonly produced = new WeakSet<AuthContext>();
 
   constructor(
     private readonly provider: SessionProvider,
@@ -38,7 +40,16 @@ export class RequestAuthenticator {
     if (result.context.user.status !== 'active') return null;
     // Only a browser's cookie is replaced in place; a bearer client never gets an ambient cookie.
     if (result.reissue && res && credential.transport === 'cookie') this.cookies.set(res, result.reissue);
+    this.produced.add(result.context);
     return result.context;
+  }
+
+  /**
+   * Whether `value` is a context this authenticator produced (by the guard, or a passport strategy
+   * earlier in the same request). Whatever else a host or a library put on `req.user` proves nothing.
+   */
+  vouchesFor(value: unknown): value is AuthContext {
+    return typeof value === 'object' && value !== null && this.produced.has(value as AuthContext);
   }
 }
 

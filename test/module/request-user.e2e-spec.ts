@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Req } from '@nestjs/common';
+import { Controller, Get, Module, Req, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import type { NextFunction, Response } from 'express';
 import { AuthModule, authOptionsFromEnv, Public, type AuthenticatedRequest } from '../../src/index.js';
 import { PASSWORD, uniqueEmail } from '../support/client.js';
 import { hostEnv, startBareHost, type BareHost } from './bare-host.js';
@@ -18,10 +19,23 @@ class WhoController {
   }
 }
 
+/** A host middleware that puts a context of its own on `req.user` before the guard runs (an unverified decoder, say). */
+@Module({})
+class ForgingModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply((req: AuthenticatedRequest, _res: Response, next: NextFunction) => {
+        if (req.headers['x-forge'] !== undefined) req.user = { user: { id: 'forged', email: 'x@example.com', name: null, roles: ['admin'], permissions: [], status: 'active' }, sessionId: 'forged', transport: 'bearer' };
+        next();
+      })
+      .forRoutes(WhoController);
+  }
+}
+
 describe('req.user on Express (accessor on the application request prototype)', () => {
   let host: BareHost;
   beforeAll(async () => {
-    host = await startBareHost(AuthModule.forRootAsync({ useFactory: () => authOptionsFromEnv(hostEnv({ AUTH_STRATEGY: 'jwt' })) }), { controllers: [WhoController] });
+    host = await startBareHost(AuthModule.forRootAsync({ useFactory: () => authOptionsFromEnv(hostEnv({ AUTH_STRATEGY: 'jwt' })) }), { controllers: [WhoController], imports: [ForgingModule] });
   });
   afterAll(async () => {
     await host?.close();
@@ -35,6 +49,12 @@ describe('req.user on Express (accessor on the application request prototype)', 
     const who = await host.http.get('/who').set('Authorization', `Bearer ${token}`);
     expect(who.status).toBe(200);
     expect(who.body).toEqual({ id: me.user.id, own: false });
+  });
+
+  it('a req.user the module did not produce is no proof: the guard authenticates anyway', async () => {
+    const forged = await host.http.get('/who').set('X-Forge', '1');
+    expect(forged.status).toBe(401);
+    expect(forged.body.code).toBe('UNAUTHENTICATED');
   });
 
   it('each request starts without a user, and what a handler sets is what it reads', async () => {
