@@ -14,6 +14,7 @@ export class RedisConnection {
   readonly client: Redis | null = null;
   readonly subscriber: Redis | null = null;
   private up = false;
+  private subscriberUp = false;
   private wasDown = false;
   private readonly reconnectListeners: Array<() => void> = [];
 
@@ -31,9 +32,13 @@ export class RedisConnection {
     this.client.on('ready', () => this.setUp(true));
     this.client.on('close', () => this.setUp(false));
     this.subscriber.on('ready', () => {
+      this.subscriberUp = true;
       if (this.wasDown) for (const listener of this.reconnectListeners) listener();
     });
-    this.subscriber.on('close', () => (this.wasDown = true));
+    this.subscriber.on('close', () => {
+      this.subscriberUp = false;
+      this.wasDown = true;
+    });
     // ioredis reports every failed attempt; the state change is what matters, logged once in setUp.
     this.client.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);
@@ -58,7 +63,8 @@ export class RedisConnection {
 
   get state(): RedisState {
     if (!this.client) return 'disabled';
-    return this.up ? 'up' : 'down';
+    // Both connections reconnect on their own schedules: until the subscriber is back, other instances' invalidations are not arriving.
+    return this.up && this.subscriberUp ? 'up' : 'down';
   }
 
   /** Runs after the subscriber reconnects (messages published meanwhile were lost). */
