@@ -58,7 +58,7 @@ export class AccessGuard implements CanActivate {
       // Before anything else, public routes included: sign-in is a CSRF target too.
       this.csrf.assert(req, moduleRoute);
       // Auth responses carry tokens and user data: never let a cache keep them (a route may still say otherwise).
-      if (moduleRoute && res.getHeader('cache-control') !== 'no-store') res.setHeader('Cache-Control', 'no-store');
+      if (moduleRoute) res.setHeader('Cache-Control', 'no-store');
       if (isPublic) return true;
       // Reuse a context only if authentication produced it (another guard on the same request); never a `req.user` set by anything else.
       const auth = this.authenticator.vouchesFor(req.user) ? req.user : this.authenticator.authenticate(req, res);

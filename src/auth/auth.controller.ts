@@ -127,9 +127,12 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiNoContentResponse()
   async logout(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
-    const auth = await Promise.resolve()
-      .then(() => this.authenticator.authenticate(req))
-      .catch(() => null);
+    let auth: AuthContext | null;
+    try {
+      auth = await this.authenticator.authenticate(req);
+    } catch {
+      auth = null;
+    }
     const refreshToken = this.cookies.refreshToken(req);
     const session = auth ? { id: auth.sessionId, userId: auth.user.id } : refreshToken ? await this.sessions.findBySecret(refreshToken) : null;
     if (session) await this.sessions.revoke(session.id, session.userId, 'logout');

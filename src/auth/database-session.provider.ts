@@ -49,12 +49,7 @@ export class DatabaseSessionProvider extends SessionProvider {
     if (cached && cached.idleExpiresAt.getTime() > Date.now()) return this.admit(cached, credential);
     const generation = this.cache.generation;
     return this.lookup.find(key).then((session) => {
-      if (session) {
-        // Later requests get these very arrays: a handler must not be able to widen them.
-        Object.freeze(session.user.roles);
-        Object.freeze(session.amr);
-        this.cache.set(key, session, generation);
-      }
+      if (session) this.cache.set(key, session, generation);
       return this.admit(session, credential);
     });
   }

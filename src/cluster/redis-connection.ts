@@ -14,7 +14,6 @@ export class RedisConnection {
   readonly client: Redis | null = null;
   readonly subscriber: Redis | null = null;
   private up = false;
-  private subscriberUp = false;
   private wasDown = false;
   private readonly reconnectListeners: Array<() => void> = [];
 
@@ -32,13 +31,9 @@ export class RedisConnection {
     this.client.on('ready', () => this.setUp(true));
     this.client.on('close', () => this.setUp(false));
     this.subscriber.on('ready', () => {
-      this.subscriberUp = true;
       if (this.wasDown) for (const listener of this.reconnectListeners) listener();
     });
-    this.subscriber.on('close', () => {
-      this.subscriberUp = false;
-      this.wasDown = true;
-    });
+    this.subscriber.on('close', () => (this.wasDown = true));
     // ioredis reports every failed attempt; the state change is what matters, logged once in setUp.
     this.client.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);
@@ -64,7 +59,7 @@ export class RedisConnection {
   get state(): RedisState {
     if (!this.client) return 'disabled';
     // Both connections reconnect on their own schedules: until the subscriber is back, other instances' invalidations are not arriving.
-    return this.up && this.subscriberUp ? 'up' : 'down';
+    return this.up && this.subscriber?.status === 'ready' ? 'up' : 'down';
   }
 
   /** Runs after the subscriber reconnects (messages published meanwhile were lost). */

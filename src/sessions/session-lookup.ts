@@ -12,10 +12,10 @@ export interface SessionRecord {
   idleExpiresAt: Date;
   absoluteExpiresAt: Date;
   revokedAt: Date | null;
-  amr: string[];
+  amr: readonly string[];
   /** Null only on rows from before sessions recorded it: never fresh. */
   authTime: Date | null;
-  user: { id: string; email: string; name: string | null; roles: string[]; status: UserStatus };
+  user: { id: string; email: string; name: string | null; roles: readonly string[]; status: UserStatus };
 }
 
 /** The two statements, with the table names as mapped (a host's `entityPrefix` included). */
@@ -62,13 +62,14 @@ export class SessionLookup {
       idleExpiresAt: statements.date(row.idle_expires_at),
       absoluteExpiresAt: statements.date(row.absolute_expires_at),
       revokedAt: row.revoked_at === null || row.revoked_at === undefined ? null : statements.date(row.revoked_at),
-      amr: (row.amr as string).split(' '),
+      // Read-only: a cached record hands these very arrays to later requests.
+      amr: Object.freeze((row.amr as string).split(' ')),
       authTime: row.auth_time === null || row.auth_time === undefined ? null : statements.date(row.auth_time),
       user: {
         id: row.user_id as string,
         email: row.email as string,
         name: (row.name as string | null) ?? null,
-        roles: JSON.parse(row.roles as string) as string[],
+        roles: Object.freeze(JSON.parse(row.roles as string) as string[]),
         status: row.status as UserStatus,
       },
     };
